@@ -1,1 +1,25 @@
+//! `mqtt`: a fast, scriptable command-line MQTT toolkit.
+//!
+//! `protocol` is sans-IO MQTT 3.1/3.1.1/5; `session` is the client (state machine, driver,
+//! transports); `output` the JSON line records; `commands` one module per subcommand.
+pub mod cli;
+pub mod commands;
+pub mod exit;
+pub mod output;
 pub mod protocol;
+pub mod session;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+
+/// Run the parsed command line; the error carries its exit code (see `exit`).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Conn(args) => current_thread()?.block_on(commands::conn::run(args)),
+    }
+}
+
+fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}

@@ -1,0 +1,264 @@
+//! The command-line surface (DESIGN.md section 3): one `ConnectArgs` flattened into every
+//! command, so every connection option works the same everywhere.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use crate::protocol::{QoS, Version};
+
+pub mod parse;
+pub mod pubsub;
+
+pub use pubsub::{PubArgs, SubArgs};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success, 1 runtime error, 2 usage error, 3 could not connect, 4 connection refused,
+5 operation rejected, 6 timeout, 130 interrupted. Every connection option also reads an MQTT_*
+environment variable (shown in [env: ...]).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mqtt",
+    version,
+    about = "A fast, scriptable MQTT client: connect, publish, subscribe and benchmark, with JSON lines output",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print help (see more with '--help')
+    #[arg(long, action = ArgAction::Help, global = true)]
+    pub help: Option<bool>,
+
+    /// Print version
+    #[arg(long, action = ArgAction::Version)]
+    pub version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome
+    #[command(disable_help_flag = true, after_help = CONN_EXAMPLES)]
+    Conn(ConnArgs),
+
+    /// Publish messages from -m, a file, stdin, stdin lines or JSON lines
+    #[command(name = "pub", disable_help_flag = true, after_help = pubsub::PUB_EXAMPLES)]
+    Pub(PubArgs),
+
+    /// Subscribe and print each message as a JSON line; stop on count or timeout
+    #[command(disable_help_flag = true, after_help = pubsub::SUB_EXAMPLES)]
+    Sub(SubArgs),
+}
+
+const CONN_EXAMPLES: &str = "\
+Examples:
+  mqtt conn                                   # localhost:1883, MQTT 5
+  mqtt conn -h broker.example -V 3.1.1 -u alice --password-file ~/.mqtt-pass
+  mqtt conn -L mqtts://alice:secret@broker.example --cafile ca.pem
+  mqtt conn -L wss://broker.example/mqtt --hold 1m
+  mqtt conn | jq .reason_name
+
+Exit codes: 0 connected, 2 usage error, 3 could not connect (DNS, TCP, TLS, timeout),
+4 refused by the broker (the CONNACK record says why), 1 connection lost during --hold.";
+
+#[derive(Debug, Args)]
+pub struct ConnArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no
+    /// duration is given; prints a `disconnected` record and exits 1 if the server drops it
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "forever", value_parser = hold_duration)]
+    pub hold: Option<Option<Duration>>,
+}
+
+fn hold_duration(s: &str) -> Result<Option<Duration>, String> {
+    if s == "forever" {
+        Ok(None)
+    } else {
+        parse::duration(s).map(Some)
+    }
+}
+
+/// Connection options shared by every command.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectArgs {
+    /// Broker host name or address
+    #[arg(short = 'h', long, env = "MQTT_HOST", default_value = "localhost", help_heading = "Connection")]
+    pub host: String,
+
+    /// Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]
+    #[arg(short = 'p', long, env = "MQTT_PORT", help_heading = "Connection")]
+    pub port: Option<u16>,
+
+    /// Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport,
+    /// host, port, credentials and WebSocket path at once, over -h/-p/-u/-P
+    #[arg(short = 'L', long, env = "MQTT_URL", value_name = "URL", help_heading = "Connection")]
+    pub url: Option<String>,
+
+    /// MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the
+    /// broker refuses version 5]
+    #[arg(short = 'V', long = "protocol-version", env = "MQTT_VERSION", value_name = "VERSION", help_heading = "Connection")]
+    pub version: Option<Version>,
+
+    /// Client identifier [default: --id-prefix plus random characters]
+    #[arg(short = 'i', long = "client-id", env = "MQTT_CLIENT_ID", help_heading = "Connection")]
+    pub client_id: Option<String>,
+
+    /// Prefix of the generated client identifier
+    #[arg(long, env = "MQTT_ID_PREFIX", default_value = "mqtt-", help_heading = "Connection")]
+    pub id_prefix: String,
+
+    /// User name
+    #[arg(short = 'u', long, env = "MQTT_USERNAME", help_heading = "Connection")]
+    pub username: Option<String>,
+
+    /// Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)
+    #[arg(short = 'P', long, env = "MQTT_PASSWORD", hide_env_values = true, help_heading = "Connection")]
+    pub password: Option<String>,
+
+    /// Read the password from the first line of FILE
+    #[arg(long, env = "MQTT_PASSWORD_FILE", value_name = "FILE", conflicts_with = "password", help_heading = "Connection")]
+    pub password_file: Option<PathBuf>,
+
+    /// Keep alive interval in seconds (0 disables)
+    #[arg(short = 'k', long, env = "MQTT_KEEPALIVE", default_value = "60", value_parser = parse::seconds_u16, value_name = "SECONDS", help_heading = "Connection")]
+    pub keepalive: u16,
+
+    /// Resume a session: clean start / clean session off
+    #[arg(long, env = "MQTT_NO_CLEAN", help_heading = "Connection")]
+    pub no_clean: bool,
+
+    /// Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]
+    #[arg(short = 'x', long, env = "MQTT_SESSION_EXPIRY", value_parser = parse::seconds_u32, value_name = "DURATION", help_heading = "Connection")]
+    pub session_expiry: Option<u32>,
+
+    /// Give up connecting after DURATION
+    #[arg(long, env = "MQTT_CONNECT_TIMEOUT", default_value = "10s", value_parser = parse::duration, value_name = "DURATION", help_heading = "Connection")]
+    pub connect_timeout: Duration,
+
+    /// Local address to connect from
+    #[arg(long, env = "MQTT_SOURCE_IP", value_name = "IP", help_heading = "Connection")]
+    pub source_ip: Option<String>,
+
+    /// Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure
+    #[arg(long, env = "MQTT_TLS", help_heading = "TLS and WebSocket")]
+    pub tls: bool,
+
+    /// Use WebSocket (ws://, or wss:// with TLS)
+    #[arg(long, env = "MQTT_WS", help_heading = "TLS and WebSocket")]
+    pub ws: bool,
+
+    /// CA certificates (PEM) to verify the broker with, instead of the system's
+    #[arg(long, env = "MQTT_CAFILE", value_name = "FILE", help_heading = "TLS and WebSocket")]
+    pub cafile: Option<PathBuf>,
+
+    /// Client certificate chain (PEM) for mutual TLS
+    #[arg(long, env = "MQTT_CERT", value_name = "FILE", requires = "key", help_heading = "TLS and WebSocket")]
+    pub cert: Option<PathBuf>,
+
+    /// Private key (PEM) of --cert
+    #[arg(long, env = "MQTT_KEY", value_name = "FILE", requires = "cert", help_heading = "TLS and WebSocket")]
+    pub key: Option<PathBuf>,
+
+    /// Do not verify the broker's certificate or host name (prints a warning)
+    #[arg(long, env = "MQTT_INSECURE", help_heading = "TLS and WebSocket")]
+    pub insecure: bool,
+
+    /// ALPN protocol to offer (repeatable)
+    #[arg(long, env = "MQTT_ALPN", value_name = "PROTOCOL", value_delimiter = ',', help_heading = "TLS and WebSocket")]
+    pub alpn: Vec<String>,
+
+    /// Server name for TLS SNI and certificate verification [default: the host]
+    #[arg(long, env = "MQTT_SNI", value_name = "NAME", help_heading = "TLS and WebSocket")]
+    pub sni: Option<String>,
+
+    /// WebSocket path
+    #[arg(long, env = "MQTT_WS_PATH", default_value = "/mqtt", value_name = "PATH", help_heading = "TLS and WebSocket")]
+    pub ws_path: String,
+
+    /// Extra WebSocket handshake header 'Name: value' (repeatable)
+    #[arg(long, value_name = "HEADER", value_parser = parse::header, help_heading = "TLS and WebSocket")]
+    pub ws_header: Vec<(String, String)>,
+
+    /// Will topic
+    #[arg(long, env = "MQTT_WILL_TOPIC", value_name = "TOPIC", help_heading = "Will")]
+    pub will_topic: Option<String>,
+
+    /// Will payload
+    #[arg(long, env = "MQTT_WILL_MESSAGE", value_name = "MESSAGE", requires = "will_topic", help_heading = "Will")]
+    pub will_message: Option<String>,
+
+    /// Will QoS
+    #[arg(long, env = "MQTT_WILL_QOS", value_parser = parse::qos, default_value = "0", value_name = "QOS", help_heading = "Will")]
+    pub will_qos: QoS,
+
+    /// Retain the will
+    #[arg(long, env = "MQTT_WILL_RETAIN", requires = "will_topic", help_heading = "Will")]
+    pub will_retain: bool,
+
+    /// Will delay interval (MQTT 5)
+    #[arg(long, value_parser = parse::seconds_u32, value_name = "DURATION", requires = "will_topic", help_heading = "Will")]
+    pub will_delay: Option<u32>,
+
+    /// Will message expiry interval (MQTT 5)
+    #[arg(long, value_parser = parse::seconds_u32, value_name = "DURATION", requires = "will_topic", help_heading = "Will")]
+    pub will_message_expiry: Option<u32>,
+
+    /// Will content type (MQTT 5)
+    #[arg(long, value_name = "TYPE", requires = "will_topic", help_heading = "Will")]
+    pub will_content_type: Option<String>,
+
+    /// Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)
+    #[arg(long, value_parser = parse::zero_one, value_name = "0|1", requires = "will_topic", help_heading = "Will")]
+    pub will_payload_format: Option<u8>,
+
+    /// Will response topic (MQTT 5)
+    #[arg(long, value_name = "TOPIC", requires = "will_topic", help_heading = "Will")]
+    pub will_response_topic: Option<String>,
+
+    /// Will correlation data (MQTT 5)
+    #[arg(long, value_name = "DATA", requires = "will_topic", help_heading = "Will")]
+    pub will_correlation_data: Option<String>,
+
+    /// Will user property key=value (MQTT 5, repeatable)
+    #[arg(long, value_parser = parse::key_value, value_name = "KEY=VALUE", requires = "will_topic", help_heading = "Will")]
+    pub will_user_property: Vec<(String, String)>,
+
+    /// Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)
+    #[arg(long, env = "MQTT_RECEIVE_MAXIMUM", value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "MQTT 5")]
+    pub receive_maximum: Option<u16>,
+
+    /// Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]
+    #[arg(long, env = "MQTT_MAXIMUM_PACKET_SIZE", value_parser = parse::packet_size, value_name = "SIZE", help_heading = "MQTT 5")]
+    pub maximum_packet_size: Option<u32>,
+
+    /// Topic alias maximum: aliases the broker may use towards us (MQTT 5)
+    #[arg(long, env = "MQTT_TOPIC_ALIAS_MAXIMUM", value_name = "N", help_heading = "MQTT 5")]
+    pub topic_alias_maximum: Option<u16>,
+
+    /// Ask for response information in the CONNACK (MQTT 5)
+    #[arg(long, env = "MQTT_REQUEST_RESPONSE_INFO", help_heading = "MQTT 5")]
+    pub request_response_info: bool,
+
+    /// Ask the broker to leave out reason strings and user properties on errors (MQTT 5)
+    #[arg(long, env = "MQTT_NO_PROBLEM_INFO", help_heading = "MQTT 5")]
+    pub no_problem_info: bool,
+
+    /// CONNECT user property key=value (MQTT 5, repeatable)
+    #[arg(long = "connect-user-property", alias = "cup", value_parser = parse::key_value, value_name = "KEY=VALUE", help_heading = "MQTT 5")]
+    pub connect_user_property: Vec<(String, String)>,
+
+    /// Enhanced authentication method (MQTT 5)
+    #[arg(long, env = "MQTT_AUTH_METHOD", value_name = "METHOD", help_heading = "MQTT 5")]
+    pub auth_method: Option<String>,
+
+    /// Enhanced authentication data (MQTT 5)
+    #[arg(long, env = "MQTT_AUTH_DATA", value_name = "DATA", requires = "auth_method", help_heading = "MQTT 5")]
+    pub auth_data: Option<String>,
+}

@@ -1,0 +1,275 @@
+//! Options of `mqtt pub` and `mqtt sub`.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgGroup, Args};
+
+use super::{parse, ConnectArgs};
+use crate::output::payload::PayloadFormat;
+use crate::protocol::QoS;
+
+/// Reconnecting after a lost connection (pub and sub).
+#[derive(Debug, Args, Clone)]
+pub struct ReconnectArgs {
+    /// Do not reconnect when the connection is lost: exit 1 instead
+    #[arg(long, env = "MQTT_NO_RECONNECT", help_heading = "Reconnect")]
+    pub no_reconnect: bool,
+
+    /// First delay before reconnecting; doubles on each failure up to 30s
+    #[arg(long, default_value = "500ms", value_parser = parse::duration, value_name = "DURATION", help_heading = "Reconnect")]
+    pub reconnect_delay: Duration,
+
+    /// Give up after N failed reconnect attempts in a row [default: never]
+    #[arg(long, value_name = "N", help_heading = "Reconnect")]
+    pub max_reconnects: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Encoding {
+    Base64,
+    Hex,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TopicAlias {
+    /// Give each new topic an alias while the broker allows, and reuse it
+    Auto,
+}
+
+/// MQTT 5 PUBLISH properties given on the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MessageProperties {
+    /// Message expiry interval (MQTT 5), e.g. 30s
+    #[arg(short = 'e', long, value_parser = parse::seconds_u32, value_name = "DURATION", help_heading = "MQTT 5 message properties")]
+    pub message_expiry: Option<u32>,
+
+    /// Content type (MQTT 5)
+    #[arg(long, value_name = "TYPE", help_heading = "MQTT 5 message properties")]
+    pub content_type: Option<String>,
+
+    /// Payload format indicator: 1 says the payload is UTF-8 (MQTT 5)
+    #[arg(long, value_parser = parse::zero_one, value_name = "0|1", help_heading = "MQTT 5 message properties")]
+    pub payload_format: Option<u8>,
+
+    /// Response topic (MQTT 5)
+    #[arg(long, value_name = "TOPIC", help_heading = "MQTT 5 message properties")]
+    pub response_topic: Option<String>,
+
+    /// Correlation data (MQTT 5)
+    #[arg(long, value_name = "DATA", help_heading = "MQTT 5 message properties")]
+    pub correlation_data: Option<String>,
+
+    /// User property key=value (MQTT 5, repeatable)
+    #[arg(long = "user-property", value_parser = parse::key_value, value_name = "KEY=VALUE", help_heading = "MQTT 5 message properties")]
+    pub user_property: Vec<(String, String)>,
+
+    /// Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)
+    #[arg(long, value_enum, value_name = "auto", help_heading = "MQTT 5 message properties")]
+    pub topic_alias: Option<TopicAlias>,
+}
+
+pub const PUB_EXAMPLES: &str = "\
+Examples:
+  mqtt pub -t sensors/1 -m '{\"t\":21.5}' -q 1
+  mqtt pub -t firmware/blob -f image.bin -q 2 -r
+  tail -F app.log | mqtt pub -t logs/app -l -q 1 --no-output
+  mqtt sub -t 'src/#' -C 100 | jq -c '.topic |= sub(\"^src\"; \"dst\")' | mqtt pub --jsonl
+  mqtt pub -t bench/x --payload-size 1KiB --repeat 1000 --interval 10ms
+  mqtt pub -t a -m 'aGVsbG8=' --encoding base64 --content-type text/plain --user-property k=v
+
+Exit codes: 0 every message sent as its QoS requires, 2 usage error (bad topic, unreadable file,
+malformed --jsonl line), 3 could not connect, 4 refused, 5 the broker rejected a message
+(its `published` record says which), 1 connection lost without --reconnect, 130 interrupted.";
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).multiple(false)
+    .args(["message", "file", "stdin", "lines", "null", "jsonl", "payload_size"])))]
+pub struct PubArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Topic to publish to (with --jsonl: the default for records without a topic)
+    #[arg(short = 't', long, required_unless_present = "jsonl", help_heading = "Message")]
+    pub topic: Option<String>,
+
+    /// The message payload
+    #[arg(short = 'm', long, value_name = "MESSAGE", help_heading = "Source (exactly one)")]
+    pub message: Option<String>,
+
+    /// Publish the whole file as one message (binary-safe)
+    #[arg(short = 'f', long, value_name = "FILE", help_heading = "Source (exactly one)")]
+    pub file: Option<PathBuf>,
+
+    /// Publish all of standard input as one message
+    #[arg(short = 's', long, help_heading = "Source (exactly one)")]
+    pub stdin: bool,
+
+    /// Publish each line of standard input as a message, as it arrives (an empty line is an
+    /// empty payload; the newline is not part of the payload)
+    #[arg(short = 'l', long, help_heading = "Source (exactly one)")]
+    pub lines: bool,
+
+    /// Publish an empty (zero-length) message
+    #[arg(short = 'n', long, help_heading = "Source (exactly one)")]
+    pub null: bool,
+
+    /// Read message records (the JSON lines `mqtt sub` prints) from standard input; each
+    /// record's topic, qos, retain and properties override the flags
+    #[arg(long, help_heading = "Source (exactly one)")]
+    pub jsonl: bool,
+
+    /// Publish SIZE random bytes, e.g. 1KiB
+    #[arg(long, value_parser = parse::size, value_name = "SIZE", help_heading = "Source (exactly one)")]
+    pub payload_size: Option<u64>,
+
+    /// Decode -m from base64 or hex first
+    #[arg(long, value_enum, requires = "message", help_heading = "Message")]
+    pub encoding: Option<Encoding>,
+
+    /// Quality of service
+    #[arg(short = 'q', long, default_value = "0", value_parser = parse::qos, help_heading = "Message")]
+    pub qos: QoS,
+
+    /// Retain the message
+    #[arg(short = 'r', long, help_heading = "Message")]
+    pub retain: bool,
+
+    /// Publish the message N times
+    #[arg(long, default_value = "1", value_parser = parse::count, value_name = "N", help_heading = "Message")]
+    pub repeat: u64,
+
+    /// Wait DURATION between messages (with --repeat, -l or --jsonl)
+    #[arg(long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Message")]
+    pub interval: Option<Duration>,
+
+    /// QoS 1/2 messages in flight at once [default: the broker's receive maximum]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Message")]
+    pub max_inflight: Option<u16>,
+
+    /// Do not print `published` records
+    #[arg(long, help_heading = "Output")]
+    pub no_output: bool,
+
+    #[command(flatten)]
+    pub properties: MessageProperties,
+
+    #[command(flatten)]
+    pub reconnect: ReconnectArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Field {
+    Dup,
+    PacketId,
+    PayloadSize,
+}
+
+pub const SUB_EXAMPLES: &str = "\
+Examples:
+  mqtt sub -t 'testtopic/#' -q 2
+  mqtt sub -t a -t b -q 1 -q 0 -C 10 -W 30s          # 10 messages or exit 6 after 30 s
+  mqtt sub -t 'sensors/+/t' --payload json | jq .payload.value
+  mqtt sub -t '#' -v -T '$SYS/#'                       # `topic payload` lines for people
+  mqtt sub -t '#' --format '{time} {topic} qos={qos} {payload}'
+  mqtt sub -t 'config/#' --retained-only               # dump retained messages and exit
+  mqtt sub -t 'jobs/#' -q 1 -i worker-1 --no-clean -E  # create a durable session, exit
+  mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker
+
+Exit codes: 0 count reached, stopped by Ctrl-C/SIGTERM, or reader went away; 6 -W elapsed
+first; 5 every subscription refused; 3 could not connect; 4 refused; 1 connection lost.";
+
+#[derive(Debug, Args)]
+pub struct SubArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Topic filter to subscribe to (repeatable)
+    #[arg(short = 't', long = "topic", required = true, value_name = "FILTER", help_heading = "Subscription")]
+    pub topics: Vec<String>,
+
+    /// QoS: once for every filter, or once per -t in order
+    #[arg(short = 'q', long, value_parser = parse::qos, help_heading = "Subscription")]
+    pub qos: Vec<QoS>,
+
+    /// Don't receive our own publications (MQTT 5)
+    #[arg(long, help_heading = "Subscription")]
+    pub no_local: bool,
+
+    /// Keep the retain flag as published (MQTT 5)
+    #[arg(long, help_heading = "Subscription")]
+    pub retain_as_published: bool,
+
+    /// 0 send retained messages, 1 only for a new subscription, 2 never (MQTT 5)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2), value_name = "0|1|2", help_heading = "Subscription")]
+    pub retain_handling: Option<u8>,
+
+    /// Subscription identifier (MQTT 5)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=268_435_455), value_name = "N", help_heading = "Subscription")]
+    pub subscription_identifier: Option<u32>,
+
+    /// SUBSCRIBE user property key=value (MQTT 5, repeatable)
+    #[arg(long = "user-property", value_parser = parse::key_value, value_name = "KEY=VALUE", help_heading = "Subscription")]
+    pub user_property: Vec<(String, String)>,
+
+    /// Unsubscribe from FILTER first (repeatable; useful with --no-clean sessions)
+    #[arg(short = 'U', long, value_name = "FILTER", help_heading = "Subscription")]
+    pub unsubscribe: Vec<String>,
+
+    /// Exit after N messages
+    #[arg(short = 'C', long, value_parser = parse::count, value_name = "N", help_heading = "Stop")]
+    pub count: Option<u64>,
+
+    /// Exit with code 6 when DURATION passes before --count is reached
+    #[arg(short = 'W', long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Stop")]
+    pub timeout: Option<Duration>,
+
+    /// Exit once subscribed (with --no-clean this creates a durable session)
+    #[arg(short = 'E', long, help_heading = "Stop")]
+    pub exit_after_subscribe: bool,
+
+    /// Skip retained messages (stale ones sent on subscribe)
+    #[arg(short = 'R', long, help_heading = "Retained")]
+    pub no_retained: bool,
+
+    /// Print only retained messages; exit at the first live one or after --quiet
+    #[arg(long, conflicts_with = "no_retained", help_heading = "Retained")]
+    pub retained_only: bool,
+
+    /// With --retained-only: how long without messages means there are no more
+    #[arg(long, default_value = "500ms", value_parser = parse::duration, value_name = "DURATION", help_heading = "Retained")]
+    pub quiet: Duration,
+
+    /// Clear each retained message seen (publish an empty retained message to its topic)
+    #[arg(long, help_heading = "Retained")]
+    pub remove_retained: bool,
+
+    /// Hide messages whose topic matches FILTER (repeatable)
+    #[arg(short = 'T', long, value_name = "FILTER", help_heading = "Output")]
+    pub filter_out: Vec<String>,
+
+    /// How to put the payload in records: text (base64 when not UTF-8), json, base64, hex
+    #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
+    pub payload: PayloadFormat,
+
+    /// Print each message with a template instead of a record, e.g. '{topic} {payload}'
+    /// (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos,
+    /// retain, dup, packet_id, json, and every property by name, e.g. {content_type},
+    /// {user_properties}, {user_property:KEY}; escapes \n \t \\)
+    #[arg(long, value_name = "TEMPLATE", conflicts_with = "verbose", help_heading = "Output")]
+    pub format: Option<String>,
+
+    /// Print `topic payload` lines instead of records
+    #[arg(short = 'v', long, help_heading = "Output")]
+    pub verbose: bool,
+
+    /// Add optional fields to message records (repeatable or comma-separated)
+    #[arg(long = "field", value_enum, value_delimiter = ',', value_name = "FIELD", help_heading = "Output")]
+    pub fields: Vec<Field>,
+
+    /// Receive queue: messages held while stdout is slow before reading from the broker pauses
+    #[arg(long, default_value = "1024", value_name = "N", hide = true)]
+    pub queue: usize,
+
+    #[command(flatten)]
+    pub reconnect: ReconnectArgs,
+}

@@ -1,0 +1,141 @@
+//! `mqtt conn`: connect, print the CONNACK as a record, disconnect; exit by the outcome.
+//! `--hold` keeps the connection (with keepalive) for a while.
+use std::process::ExitCode;
+
+use anyhow::Result;
+use bytes::BytesMut;
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+
+use crate::cli::ConnArgs;
+use crate::exit;
+use crate::output::{record, Output};
+use crate::protocol::{self, reason, Disconnect, Packet, PacketType};
+use crate::session::state::Event;
+use crate::session::{handshake, transport, ConnectOptions, Handshake, Notice, Request, Session, SessionSettings};
+
+pub async fn run(args: ConnArgs) -> Result<ExitCode> {
+    let opts = ConnectOptions::from_args(&args.connect)?;
+    let tls = if opts.scheme.is_tls() { Some(transport::tls_client_config(&opts.tls)?) } else { None };
+    let hs = handshake(&opts, tls.clone()).await?;
+    let mut out = Output::new();
+    out.line(&record::line(connack_record(&opts, &hs)))?;
+    out.flush()?;
+    if !hs.accepted() {
+        return Err(exit::refused(format!("{} refused the connection: {}", opts.address(), hs.refusal_text())));
+    }
+    let Some(hold) = args.hold else {
+        let mut stream = hs.stream;
+        let mut buf = BytesMut::new();
+        protocol::encode(&Packet::Disconnect(Disconnect::default()), hs.version, &mut buf)?;
+        // The CONNACK is already reported; a broker that hangs up first changes nothing.
+        let _ = stream.write_all(&buf).await;
+        let _ = stream.flush().await;
+        let _ = stream.shutdown().await;
+        return Ok(ExitCode::SUCCESS);
+    };
+
+    let mut session = Session::start(opts, tls, hs, SessionSettings::default());
+    let deadline = async {
+        match hold {
+            Some(d) => tokio::time::sleep(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(deadline);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            n = session.notices.recv() => match n {
+                Some(Notice::Closed(Ok(()), _)) | None => return Ok(ExitCode::SUCCESS),
+                Some(Notice::Closed(Err(msg), code)) => {
+                    let mut r = record::record("disconnected");
+                    r.insert("reason".into(), Value::String(msg.clone()));
+                    out.line(&record::line(r))?;
+                    out.flush()?;
+                    return Err(exit_with(code, msg));
+                }
+                Some(Notice::Event(Event::Disconnect(d))) => {
+                    let mut r = record::record("disconnected");
+                    r.insert("reason_code".into(), d.reason.into());
+                    r.insert("reason_name".into(), reason::name(PacketType::Disconnect, d.reason).into());
+                    let props = record::properties(&d.properties);
+                    if !props.is_empty() {
+                        r.insert("properties".into(), Value::Object(props));
+                    }
+                    out.line(&record::line(r))?;
+                    out.flush()?;
+                }
+                Some(_) => {}
+            },
+            _ = &mut deadline, if !stopping => {
+                stopping = true;
+                let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
+            }
+            _ = shutdown_signal(), if !stopping => {
+                stopping = true;
+                let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
+            }
+        }
+    }
+}
+
+fn exit_with(code: u8, msg: String) -> anyhow::Error {
+    match code {
+        exit::REJECTED => exit::rejected(msg),
+        exit::REFUSED => exit::refused(msg),
+        _ => exit::runtime(msg),
+    }
+}
+
+/// The `connack` record: reason, session present, version, every CONNACK property, timings.
+pub fn connack_record(opts: &ConnectOptions, hs: &Handshake) -> serde_json::Map<String, Value> {
+    let c = &hs.connack;
+    let mut r = record::record("connack");
+    r.insert("broker".into(), opts.address().into());
+    r.insert("transport".into(), opts.scheme.as_str().into());
+    r.insert("protocol_version".into(), hs.version.as_str().into());
+    let client_id = c.properties.assigned_client_identifier.as_deref().unwrap_or(&opts.client_id);
+    r.insert("client_id".into(), client_id.into());
+    r.insert("reason_code".into(), c.reason.into());
+    r.insert("reason_name".into(), reason::connack_name(hs.version, c.reason).into());
+    r.insert("session_present".into(), c.session_present.into());
+    r.insert("properties".into(), Value::Object(record::properties(&c.properties)));
+    let mut t = serde_json::Map::new();
+    t.insert("dns_ms".into(), record::ms(hs.timings.dns));
+    t.insert("tcp_ms".into(), record::ms(hs.timings.tcp));
+    if let Some(tls) = hs.timings.tls {
+        t.insert("tls_ms".into(), record::ms(tls));
+    }
+    if let Some(ws) = hs.timings.ws {
+        t.insert("ws_ms".into(), record::ms(ws));
+    }
+    t.insert("mqtt_ms".into(), record::ms(hs.mqtt));
+    t.insert("total_ms".into(), record::ms(hs.total));
+    r.insert("timings".into(), Value::Object(t));
+    r
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        match term {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

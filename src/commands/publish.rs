@@ -1,0 +1,424 @@
+//! `mqtt pub`: publish from -m, a file, stdin, stdin lines, JSON lines or random bytes.
+//! A reader task turns the source into messages; the main loop hands them to the session
+//! (which keeps up to the receive maximum in flight, in order) and reports each outcome.
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use bytes::Bytes;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::sync::mpsc;
+
+use super::common;
+use crate::cli::pubsub::{Encoding, MessageProperties};
+use crate::cli::PubArgs;
+use crate::exit;
+use crate::output::{payload, record, Output};
+use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
+use crate::session::state::Event;
+use crate::session::{ConnectOptions, Notice, Request};
+
+/// One message to publish; `seq` counts from 1 (the line number for -l and --jsonl).
+struct Message {
+    seq: u64,
+    publish: Publish,
+}
+
+/// A problem in the input, reported after what was already read is published.
+struct InputError {
+    seq: u64,
+    message: String,
+}
+
+type Item = std::result::Result<Message, InputError>;
+
+pub async fn run(args: PubArgs) -> Result<ExitCode> {
+    let opts = ConnectOptions::from_args(&args.connect)?;
+    if let Some(t) = &args.topic {
+        topic::validate_name(t).map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
+    }
+    let properties = message_properties(&args.properties, opts.version)?;
+    let template = Publish {
+        topic: args.topic.clone().unwrap_or_default(),
+        qos: args.qos,
+        retain: args.retain,
+        properties,
+        ..Publish::default()
+    };
+    // Everything that can be checked is checked before connecting.
+    let fixed = fixed_payload(&args).await?;
+    let auto_alias = args.properties.topic_alias.is_some();
+    if auto_alias && opts.version != Version::V5 {
+        return Err(exit::usage("--topic-alias needs MQTT 5 (-V 5)"));
+    }
+
+    let (tx, mut rx) = mpsc::channel::<Item>(1024);
+    let interval = args.interval;
+    let reader = if let Some(payload) = fixed {
+        tokio::spawn(repeat(tx, template.clone(), payload, args.repeat, interval))
+    } else if args.lines {
+        tokio::spawn(read_lines(tx, template.clone(), interval))
+    } else {
+        tokio::spawn(read_jsonl(tx, template.clone(), opts.version, interval))
+    };
+
+    let mut session = common::connect(&opts, &args.reconnect, args.max_inflight, 1024).await?;
+    let mut out = Output::new();
+    let mut topics: HashMap<u64, (String, QoS, bool)> = HashMap::new();
+    let (mut sent, mut done, mut rejected) = (0u64, 0u64, 0u64);
+    let mut input_error: Option<InputError> = None;
+    let mut input_done = false;
+    let mut interrupted = false;
+    let mut disconnect_sent = false;
+    let signal = common::shutdown_signal();
+    tokio::pin!(signal);
+
+    loop {
+        if input_done && !disconnect_sent {
+            disconnect_sent = true;
+            // Sent after every publish before it has been written (QoS 0) or acknowledged.
+            let _ = session.requests.send(Request::Disconnect(Default::default())).await;
+        }
+        tokio::select! {
+            biased;
+            n = session.notices.recv() => match n {
+                Some(Notice::Event(Event::PublishDone { token, packet_id, reason: code, properties })) => {
+                    done += 1;
+                    let (topic, qos, retain) = topics.remove(&token).unwrap_or_default();
+                    if reason::is_error(code) {
+                        rejected += 1;
+                        eprintln!(
+                            "mqtt: message {token} to '{}' rejected: {}",
+                            common::shorten(&topic),
+                            common::reason_text(PacketType::PubAck, code, &properties)
+                        );
+                    }
+                    if !args.no_output {
+                        let mut r = record::record("published");
+                        r.insert("seq".into(), token.into());
+                        r.insert("topic".into(), topic.into());
+                        r.insert("qos".into(), (qos as u8).into());
+                        if retain {
+                            r.insert("retain".into(), true.into());
+                        }
+                        r.insert("packet_id".into(), if packet_id == 0 { Value::Null } else { packet_id.into() });
+                        r.insert("reason_code".into(), code.into());
+                        r.insert("reason_name".into(), reason::name(PacketType::PubAck, code).into());
+                        let props = record::properties(&properties);
+                        if !props.is_empty() {
+                            r.insert("properties".into(), Value::Object(props));
+                        }
+                        out.line(&record::line(r))?;
+                        if session.notices.is_empty() {
+                            out.flush()?;
+                        }
+                    }
+                }
+                Some(Notice::Closed(result, code)) => {
+                    out.flush()?;
+                    if let Err(msg) = result {
+                        let unacked = sent.saturating_sub(done);
+                        return Err(common::exit_with(code, format!("{msg} ({unacked} of {sent} messages unacknowledged)")));
+                    }
+                    break;
+                }
+                Some(other) => common::report_notice(&other),
+                None => break,
+            },
+            item = rx.recv(), if !input_done => match item {
+                Some(Ok(m)) => {
+                    sent += 1;
+                    topics.insert(m.seq, (m.publish.topic.clone(), m.publish.qos, m.publish.retain));
+                    let req = Request::Publish { publish: m.publish, token: m.seq, auto_alias };
+                    if session.requests.send(req).await.is_err() {
+                        input_done = true;
+                    }
+                }
+                Some(Err(e)) => {
+                    input_error = Some(e);
+                    input_done = true;
+                }
+                None => input_done = true,
+            },
+            _ = &mut signal, if !interrupted => {
+                interrupted = true;
+                reader.abort();
+                input_done = !input_done || input_done;
+                eprintln!("mqtt: interrupted: finishing the {} messages in flight", sent.saturating_sub(done));
+                // A second signal, or 5 s, ends it without waiting.
+                let _ = session.requests.send(Request::Disconnect(Default::default())).await;
+                disconnect_sent = true;
+                let rest = async {
+                    while let Some(n) = session.notices.recv().await {
+                        if let Notice::Closed(..) = n { break; }
+                    }
+                };
+                let _ = tokio::time::timeout(Duration::from_secs(5), rest).await;
+                out.flush()?;
+                return Err(exit::interrupted(format!("interrupted after {done} of {sent} messages")));
+            }
+        }
+    }
+    out.flush()?;
+    if let Some(e) = input_error {
+        return Err(exit::usage(format!(
+            "input line {}: {} ({} messages before it were published)",
+            e.seq, e.message, done
+        )));
+    }
+    if rejected > 0 {
+        return Err(exit::rejected(format!("the broker rejected {rejected} of {sent} messages")));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The PUBLISH properties from the flags; MQTT 5 only.
+fn message_properties(p: &MessageProperties, version: Version) -> Result<Properties> {
+    let props = Properties {
+        message_expiry_interval: p.message_expiry,
+        content_type: p.content_type.clone(),
+        payload_format_indicator: p.payload_format,
+        response_topic: p.response_topic.clone(),
+        correlation_data: p.correlation_data.clone().map(Bytes::from),
+        user_properties: p.user_property.clone(),
+        ..Properties::default()
+    };
+    if let Some(rt) = &props.response_topic {
+        topic::validate_name(rt).map_err(|e| exit::usage(format!("--response-topic: {e}")))?;
+    }
+    if version != Version::V5 && props != Properties::default() {
+        return Err(exit::usage(format!("message properties need MQTT 5 (-V 5), not -V {version}")));
+    }
+    Ok(props)
+}
+
+/// The payload of -m, -f, -s, -n or --payload-size; None for the streaming sources.
+async fn fixed_payload(args: &PubArgs) -> Result<Option<Bytes>> {
+    if let Some(m) = &args.message {
+        let bytes = match args.encoding {
+            None => m.clone().into_bytes(),
+            Some(Encoding::Base64) => payload::unbase64(m).map_err(|e| exit::usage(format!("-m: {e}")))?,
+            Some(Encoding::Hex) => payload::unhex(m).map_err(|e| exit::usage(format!("-m: {e}")))?,
+        };
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    if let Some(f) = &args.file {
+        let bytes = tokio::fs::read(f)
+            .await
+            .map_err(|e| exit::usage(format!("cannot read -f {}: {e}", f.display())))?;
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    if args.stdin {
+        let mut bytes = Vec::new();
+        tokio::io::stdin()
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| exit::usage(format!("cannot read standard input: {e}")))?;
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    if args.null {
+        return Ok(Some(Bytes::new()));
+    }
+    if let Some(size) = args.payload_size {
+        if size > 268_435_455 {
+            return Err(exit::usage("--payload-size is larger than an MQTT packet can carry (256MiB)"));
+        }
+        let mut bytes = vec![0u8; size as usize];
+        fastrand::fill(&mut bytes);
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    Ok(None)
+}
+
+async fn pause(interval: Option<Duration>, seq: u64) {
+    if let (Some(d), true) = (interval, seq > 1) {
+        tokio::time::sleep(d).await;
+    }
+}
+
+async fn repeat(tx: mpsc::Sender<Item>, template: Publish, payload: Bytes, n: u64, interval: Option<Duration>) {
+    for seq in 1..=n {
+        pause(interval, seq).await;
+        let publish = Publish { payload: payload.clone(), ..template.clone() };
+        if tx.send(Ok(Message { seq, publish })).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Lines of stdin as they arrive; only `\n` ends a line, so any bytes are a payload.
+async fn read_lines(tx: mpsc::Sender<Item>, template: Publish, interval: Option<Duration>) {
+    let mut stdin = BufReader::with_capacity(256 * 1024, tokio::io::stdin());
+    let mut seq = 0;
+    loop {
+        let mut line = Vec::new();
+        match stdin.read_until(b'\n', &mut line).await {
+            Ok(0) => return,
+            Ok(_) => {
+                if line.last() == Some(&b'\n') {
+                    line.pop();
+                }
+                seq += 1;
+                pause(interval, seq).await;
+                let publish = Publish { payload: Bytes::from(line), ..template.clone() };
+                if tx.send(Ok(Message { seq, publish })).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(InputError { seq: seq + 1, message: format!("cannot read standard input: {e}") })).await;
+                return;
+            }
+        }
+    }
+}
+
+async fn read_jsonl(tx: mpsc::Sender<Item>, template: Publish, version: Version, interval: Option<Duration>) {
+    let mut stdin = BufReader::with_capacity(256 * 1024, tokio::io::stdin());
+    let mut seq = 0;
+    loop {
+        let mut line = Vec::new();
+        match stdin.read_until(b'\n', &mut line).await {
+            Ok(0) => return,
+            Ok(_) => {
+                seq += 1;
+                if line.iter().all(|b| b.is_ascii_whitespace()) {
+                    continue;
+                }
+                let item = match message_from_record(&line, &template, version) {
+                    Ok(publish) => Ok(Message { seq, publish }),
+                    Err(message) => Err(InputError { seq, message }),
+                };
+                let stop = item.is_err();
+                pause(interval, seq).await;
+                if tx.send(item).await.is_err() || stop {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(InputError { seq: seq + 1, message: format!("cannot read standard input: {e}") })).await;
+                return;
+            }
+        }
+    }
+}
+
+/// A PUBLISH from a message record (what `sub` prints); the record's fields override the
+/// template made from the flags.
+fn message_from_record(line: &[u8], template: &Publish, version: Version) -> std::result::Result<Publish, String> {
+    let v: Value = serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let Value::Object(m) = v else { return Err("expected a JSON object".into()) };
+    if let Some(t) = m.get("type") {
+        if t != "message" {
+            return Err(format!("record type {t} is not a message"));
+        }
+    }
+    let mut p = template.clone();
+    if let Some(t) = m.get("topic") {
+        p.topic = t.as_str().ok_or("\"topic\" must be a string")?.to_string();
+    }
+    if p.topic.is_empty() {
+        return Err("no topic (give -t or a \"topic\" field)".into());
+    }
+    topic::validate_name(&p.topic).map_err(|e| format!("topic '{}': {e}", common::shorten(&p.topic)))?;
+    if let Some(q) = m.get("qos") {
+        p.qos = q.as_u64().and_then(|q| u8::try_from(q).ok()).and_then(QoS::from_u8).ok_or("\"qos\" must be 0, 1 or 2")?;
+    }
+    if let Some(r) = m.get("retain") {
+        p.retain = r.as_bool().ok_or("\"retain\" must be true or false")?;
+    }
+    let encoding = match m.get("encoding") {
+        Some(Value::String(e)) => Some(e.as_str()),
+        Some(Value::Null) | None => None,
+        Some(_) => return Err("\"encoding\" must be a string".into()),
+    };
+    let body = m.get("payload").unwrap_or(&Value::Null);
+    p.payload = Bytes::from(payload::decode(body, encoding).map_err(|e| format!("payload: {e}"))?);
+    if let Some(props) = m.get("properties") {
+        let Value::Object(props) = props else { return Err("\"properties\" must be an object".into()) };
+        if version != Version::V5 && !props.is_empty() {
+            return Err("message properties need MQTT 5".into());
+        }
+        p.properties = properties_from_record(props)?;
+    }
+    Ok(p)
+}
+
+fn properties_from_record(m: &serde_json::Map<String, Value>) -> std::result::Result<Properties, String> {
+    let mut p = Properties::default();
+    let u32_of = |k: &str, v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or(format!("property {k} must be a whole number"));
+    let str_of = |k: &str, v: &Value| v.as_str().map(str::to_string).ok_or(format!("property {k} must be a string"));
+    for (k, v) in m {
+        match k.as_str() {
+            "payload_format_indicator" => {
+                p.payload_format_indicator = Some(v.as_u64().filter(|n| *n <= 1).ok_or("payload_format_indicator must be 0 or 1")? as u8)
+            }
+            "message_expiry_interval" => p.message_expiry_interval = Some(u32_of(k, v)?),
+            "content_type" => p.content_type = Some(str_of(k, v)?),
+            "response_topic" => {
+                let t = str_of(k, v)?;
+                topic::validate_name(&t).map_err(|e| format!("response_topic: {e}"))?;
+                p.response_topic = Some(t)
+            }
+            "correlation_data" => {
+                p.correlation_data = Some(Bytes::from(payload::binary_from_value(v).map_err(|e| format!("correlation_data: {e}"))?))
+            }
+            "user_properties" => {
+                let pairs = v.as_array().ok_or("user_properties must be a list of [key, value] pairs")?;
+                for pair in pairs {
+                    match pair.as_array().map(Vec::as_slice) {
+                        Some([Value::String(a), Value::String(b)]) => p.user_properties.push((a.clone(), b.clone())),
+                        _ => return Err("user_properties must be a list of [key, value] pairs".into()),
+                    }
+                }
+            }
+            // Properties of the subscription side, not of the message: not sent on.
+            "subscription_identifiers" | "topic_alias" => {}
+            other => return Err(format!("property {other} cannot be published")),
+        }
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(s: &str) -> std::result::Result<Publish, String> {
+        message_from_record(s.as_bytes(), &Publish { qos: QoS::AtLeastOnce, ..Publish::default() }, Version::V5)
+    }
+
+    #[test]
+    fn records_override_the_template() {
+        let p = rec(r#"{"type":"message","time":"x","topic":"a/b","qos":2,"retain":true,"payload":"hi"}"#).unwrap();
+        assert_eq!((p.topic.as_str(), p.qos, p.retain, &p.payload[..]), ("a/b", QoS::ExactlyOnce, true, &b"hi"[..]));
+        let p = rec(r#"{"topic":"a","payload":"/wA=","encoding":"base64"}"#).unwrap();
+        assert_eq!((p.qos, &p.payload[..]), (QoS::AtLeastOnce, &[0xff, 0x00][..]));
+        let p = rec(r#"{"topic":"a","payload":{"x":[1,2]},"encoding":"json"}"#).unwrap();
+        assert_eq!(&p.payload[..], br#"{"x":[1,2]}"#);
+    }
+
+    #[test]
+    fn record_properties_come_back() {
+        let p = rec(r#"{"topic":"a","payload":"","properties":{"content_type":"t","correlation_data":{"base64":"/w=="},"user_properties":[["k","v"]],"message_expiry_interval":5,"subscription_identifiers":[3]}}"#).unwrap();
+        assert_eq!(p.properties.content_type.as_deref(), Some("t"));
+        assert_eq!(p.properties.correlation_data.as_deref(), Some(&[0xff][..]));
+        assert_eq!(p.properties.user_properties, vec![("k".to_string(), "v".to_string())]);
+        assert_eq!(p.properties.message_expiry_interval, Some(5));
+        assert!(p.properties.subscription_identifiers.is_empty());
+    }
+
+    #[test]
+    fn bad_records_name_the_problem() {
+        assert!(rec("{").unwrap_err().starts_with("invalid JSON"));
+        assert!(rec("[1]").unwrap_err().contains("object"));
+        assert!(rec(r#"{"payload":"x"}"#).unwrap_err().contains("no topic"));
+        assert!(rec(r#"{"topic":"a/#"}"#).unwrap_err().contains("topic 'a/#'"));
+        assert!(rec(r#"{"topic":"a","qos":3}"#).unwrap_err().contains("qos"));
+        assert!(rec(r#"{"type":"published","topic":"a"}"#).unwrap_err().contains("not a message"));
+        assert!(rec(r#"{"topic":"a","properties":{"maximum_qos":1}}"#).unwrap_err().contains("cannot be published"));
+        assert!(rec(r#"{"topic":"a","payload":"zz","encoding":"hex"}"#).unwrap_err().starts_with("payload"));
+    }
+}

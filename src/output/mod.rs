@@ -1,0 +1,6 @@
+//! What goes to stdout: JSON line records, payload encodings, the buffered writer.
+pub mod payload;
+pub mod record;
+pub mod writer;
+
+pub use writer::Output;

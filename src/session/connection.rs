@@ -1,0 +1,614 @@
+//! The async driver: opens the transport, does the CONNECT/CONNACK handshake, then moves bytes
+//! between the socket and `State`, and timers into it. All MQTT rules live in `state`.
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+use super::options::ConnectOptions;
+use super::state::{Config, Event, State, StateError};
+use super::transport::{self, Stream, Timings};
+use crate::exit;
+use crate::protocol::{self, reason, ConnAck, Disconnect, Limits, Packet, Properties, Publish, QoS, Subscribe, Unsubscribe, Version};
+
+/// The result of a handshake: the broker's answer, accepted or not.
+pub struct Handshake {
+    pub stream: Stream,
+    pub connack: ConnAck,
+    pub version: Version,
+    pub timings: Timings,
+    /// CONNECT written to CONNACK read.
+    pub mqtt: Duration,
+    pub total: Duration,
+    /// Bytes that arrived after the CONNACK in the same read.
+    pub leftover: BytesMut,
+}
+
+impl Handshake {
+    pub fn accepted(&self) -> bool {
+        self.connack.reason == 0
+    }
+
+    /// The CONNACK's reason, named ("Not authorized"), with the reason string when there is one.
+    pub fn refusal_text(&self) -> String {
+        let name = reason::connack_name(self.version, self.connack.reason);
+        match &self.connack.properties.reason_string {
+            Some(s) => format!("{name} ({s})"),
+            None => name.to_string(),
+        }
+    }
+}
+
+fn decode_limits(opts: &ConnectOptions) -> Limits {
+    match opts.properties.maximum_packet_size {
+        Some(max) => Limits { max_packet_size: max },
+        None => Limits::default(),
+    }
+}
+
+/// Connect and read the CONNACK, within `opts.connect_timeout`. With `version_fallback`, a
+/// broker that refuses MQTT 5 is asked again with 3.1.1. `clean_start` overrides the options'
+/// (a reconnect of a clean session asks for a fresh one; a persistent one resumes).
+pub async fn handshake(opts: &ConnectOptions, tls: Option<Arc<rustls::ClientConfig>>) -> Result<Handshake> {
+    let timeout = opts.connect_timeout;
+    let attempt = async {
+        let first = handshake_once(opts, tls.clone(), opts.version).await;
+        match first {
+            Ok(h) if opts.version_fallback && h.version == Version::V5 && matches!(h.connack.reason, 0x01 | 0x84) => {
+                handshake_once(opts, tls, Version::V3_1_1).await
+            }
+            Err(e) if opts.version_fallback && opts.version == Version::V5 && is_v3_answer(&e) => {
+                handshake_once(opts, tls, Version::V3_1_1).await
+            }
+            other => other,
+        }
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(r) => r,
+        Err(_) => Err(exit::connect(format!(
+            "no CONNACK from {} within {} (--connect-timeout)",
+            opts.address(),
+            humantime::format_duration(timeout)
+        ))),
+    }
+}
+
+#[derive(Debug)]
+struct V3Answer;
+impl std::fmt::Display for V3Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the broker answered MQTT 5 with a 3.1.1 CONNACK (unsupported protocol version)")
+    }
+}
+impl std::error::Error for V3Answer {}
+
+fn is_v3_answer(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.is::<V3Answer>())
+}
+
+async fn handshake_once(opts: &ConnectOptions, tls: Option<Arc<rustls::ClientConfig>>, version: Version) -> Result<Handshake> {
+    let start = Instant::now();
+    let (mut stream, timings) = transport::open(opts, tls).await?;
+    let mut out = BytesMut::new();
+    protocol::encode(&Packet::Connect(Box::new(opts.connect_packet(version))), version, &mut out)
+        .map_err(|e| exit::usage(format!("cannot encode CONNECT: {e}")))?;
+    let t = Instant::now();
+    let lost = |e: std::io::Error| exit::connect(format!("connection to {} lost during CONNECT: {e}", opts.address()));
+    stream.write_all(&out).await.map_err(lost)?;
+    stream.flush().await.map_err(lost)?;
+    let mut buf = BytesMut::with_capacity(4096);
+    loop {
+        // A 3.1.1 broker answers a v5 CONNECT with the 4-byte CONNACK 20 02 00 01.
+        if version == Version::V5 && buf.len() >= 4 && buf[..4] == [0x20, 0x02, 0x00, 0x01] {
+            return Err(anyhow::Error::new(V3Answer));
+        }
+        match protocol::decode(&mut buf, version, decode_limits(opts)) {
+            Ok(Some(Packet::ConnAck(connack))) => {
+                let mqtt = t.elapsed();
+                return Ok(Handshake { stream, connack, version, timings, mqtt, total: start.elapsed(), leftover: buf });
+            }
+            Ok(Some(Packet::Auth(_))) => {
+                return Err(exit::connect("the broker asked for enhanced authentication (AUTH), which this client cannot continue"))
+            }
+            Ok(Some(other)) => {
+                return Err(exit::connect(format!(
+                    "protocol error: the broker sent {} before CONNACK",
+                    other.packet_type().name()
+                )))
+            }
+            Ok(None) => {}
+            Err(e) => return Err(exit::connect(format!("malformed CONNACK from {}: {e}", opts.address()))),
+        }
+        let n = stream.read_buf(&mut buf).await.map_err(lost)?;
+        if n == 0 {
+            return Err(exit::connect(format!(
+                "{} closed the connection without a CONNACK",
+                opts.address()
+            )));
+        }
+    }
+}
+
+/// What the command asks the driver to do.
+#[derive(Debug)]
+pub enum Request {
+    /// Publish; `token` comes back in `Event::PublishDone`.
+    Publish { publish: Publish, token: u64, auto_alias: bool },
+    Subscribe(Subscribe),
+    Unsubscribe(Unsubscribe),
+    /// Send DISCONNECT after everything requested before it, then close.
+    Disconnect(Disconnect),
+}
+
+/// What the driver tells the command.
+#[derive(Debug)]
+pub enum Notice {
+    Event(Event),
+    /// The connection was lost; the driver is reconnecting.
+    ConnectionLost(String),
+    /// Connected again.
+    Reconnected { session_present: bool },
+    /// The driver stopped: after our DISCONNECT (Ok) or for good on an error.
+    Closed(Result<(), String>, u8),
+}
+
+#[derive(Clone, Debug)]
+pub struct Reconnect {
+    pub enabled: bool,
+    pub initial_delay: Duration,
+    pub max_delay: Duration,
+    /// None: forever.
+    pub max_attempts: Option<u32>,
+}
+
+impl Default for Reconnect {
+    fn default() -> Self {
+        Reconnect { enabled: false, initial_delay: Duration::from_millis(500), max_delay: Duration::from_secs(30), max_attempts: None }
+    }
+}
+
+/// Settings of a running session beyond the connect options.
+#[derive(Clone, Debug, Default)]
+pub struct SessionSettings {
+    pub reconnect: Reconnect,
+    pub max_inflight: Option<u16>,
+    /// Capacity of the notice channel (backpressure towards the socket when the command lags).
+    pub notice_capacity: usize,
+}
+
+/// A running session: send requests, receive notices.
+pub struct Session {
+    pub requests: mpsc::Sender<Request>,
+    pub notices: mpsc::Receiver<Notice>,
+    pub connack: ConnAck,
+    pub version: Version,
+}
+
+impl Session {
+    /// Start the driver on an accepted handshake.
+    pub fn start(opts: ConnectOptions, tls: Option<Arc<rustls::ClientConfig>>, hs: Handshake, settings: SessionSettings) -> Session {
+        let (req_tx, req_rx) = mpsc::channel(1024);
+        let (note_tx, note_rx) = mpsc::channel(settings.notice_capacity.max(16));
+        let connack = hs.connack.clone();
+        let version = hs.version;
+        let now = Instant::now();
+        let our = &opts.properties;
+        let cfg = Config {
+            version,
+            keep_alive: opts.keep_alive,
+            receive_maximum: our.receive_maximum.unwrap_or(u16::MAX),
+            topic_alias_maximum: our.topic_alias_maximum.unwrap_or(0),
+            max_inflight: settings.max_inflight,
+        };
+        let mut state = State::new(cfg, now);
+        let (resend, events) = state.on_connack(&hs.connack, version, now);
+        let driver = Driver {
+            limits: decode_limits(&opts),
+            opts,
+            tls,
+            state,
+            settings,
+            notices: note_tx,
+            pending: events.into_iter().map(Notice::Event).collect(),
+            queued: VecDeque::new(),
+            subscriptions: Vec::new(),
+            internal_subs: 0,
+            closing: None,
+        };
+        tokio::spawn(driver.run(req_rx, hs.stream, hs.leftover, resend));
+        Session { requests: req_tx, notices: note_rx, connack, version }
+    }
+}
+
+struct Driver {
+    opts: ConnectOptions,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    limits: Limits,
+    state: State,
+    settings: SessionSettings,
+    notices: mpsc::Sender<Notice>,
+    pending: VecDeque<Notice>,
+    /// Publishes waiting for room in the send window.
+    queued: VecDeque<(Publish, u64, bool)>,
+    /// Every SUBSCRIBE sent, to renew them when a reconnect finds no session.
+    subscriptions: Vec<Subscribe>,
+    /// SUBACKs of renewals still to come (not reported).
+    internal_subs: usize,
+    closing: Option<Disconnect>,
+}
+
+/// Why a connection ended.
+enum End {
+    /// We sent DISCONNECT.
+    Closed,
+    /// Lost: may reconnect.
+    Lost(String),
+    /// Fatal: message and exit code.
+    Fatal(String, u8),
+}
+
+const MAX_PENDING: usize = 256;
+const MAX_WBUF: usize = 1 << 20;
+
+impl Driver {
+    async fn run(mut self, mut requests: mpsc::Receiver<Request>, stream: Stream, leftover: BytesMut, resend: Vec<Packet>) {
+        let mut stream = stream;
+        let mut leftover = leftover;
+        let mut resend = resend;
+        let mut attempts = 0u32;
+        let outcome = loop {
+            let end = self.serve(&mut requests, stream, leftover, resend).await;
+            match end {
+                End::Closed => break Ok(()),
+                End::Fatal(msg, code) => break Err((msg, code)),
+                End::Lost(msg) if !self.settings.reconnect.enabled || self.closing.is_some() => break Err((msg, exit::RUNTIME)),
+                End::Lost(msg) => {
+                    if self.notify(Notice::ConnectionLost(msg)).await.is_err() {
+                        return;
+                    }
+                    match self.reconnect(&mut attempts).await {
+                        Ok((hs, packets)) => {
+                            stream = hs.0;
+                            leftover = hs.1;
+                            resend = packets;
+                        }
+                        Err((msg, code)) => break Err((msg, code)),
+                    }
+                }
+            }
+        };
+        // Whatever is left to tell, then the end.
+        while let Some(n) = self.pending.pop_front() {
+            if self.notices.send(n).await.is_err() {
+                return;
+            }
+        }
+        let (result, code) = match outcome {
+            Ok(()) => (Ok(()), 0),
+            Err((msg, code)) => (Err(msg), code),
+        };
+        let _ = self.notices.send(Notice::Closed(result, code)).await;
+    }
+
+    async fn notify(&mut self, n: Notice) -> Result<(), ()> {
+        while let Some(p) = self.pending.pop_front() {
+            self.notices.send(p).await.map_err(|_| ())?;
+        }
+        self.notices.send(n).await.map_err(|_| ())
+    }
+
+    async fn reconnect(&mut self, attempts: &mut u32) -> Result<((Stream, BytesMut), Vec<Packet>), (String, u8)> {
+        let rc = self.settings.reconnect.clone();
+        let mut delay = rc.initial_delay;
+        loop {
+            *attempts += 1;
+            if let Some(max) = rc.max_attempts {
+                if *attempts > max {
+                    return Err((format!("gave up after {max} reconnect attempts"), exit::RUNTIME));
+                }
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(rc.max_delay);
+            match handshake(&self.opts, self.tls.clone()).await {
+                Ok(hs) if hs.accepted() => {
+                    *attempts = 0;
+                    let now = Instant::now();
+                    let session_present = hs.connack.session_present;
+                    let (mut packets, events) = self.state.on_connack(&hs.connack, hs.version, now);
+                    self.pending.extend(events.into_iter().map(Notice::Event));
+                    if !session_present {
+                        for sub in self.subscriptions.clone() {
+                            match self.state.subscribe(sub) {
+                                Ok(p) => {
+                                    packets.push(p);
+                                    self.internal_subs += 1;
+                                }
+                                Err(e) => return Err((e.to_string(), exit::RUNTIME)),
+                            }
+                        }
+                    }
+                    self.pending.push_back(Notice::Reconnected { session_present });
+                    return Ok(((hs.stream, hs.leftover), packets));
+                }
+                Ok(hs) => {
+                    let text = hs.refusal_text();
+                    let _ = self.notify(Notice::ConnectionLost(format!("reconnect refused: {text}"))).await;
+                    if matches!(hs.connack.reason, 0x86 | 0x87 | 0x04 | 0x05 | 0x8C) {
+                        return Err((format!("the broker refused the connection: {text}"), exit::REFUSED));
+                    }
+                }
+                Err(e) => {
+                    if self.notify(Notice::ConnectionLost(format!("reconnect failed: {e:#}"))).await.is_err() {
+                        return Err(("stopped".into(), exit::RUNTIME));
+                    }
+                }
+            }
+        }
+    }
+
+    fn encode(&mut self, packet: &Packet, wbuf: &mut BytesMut) -> Result<(), End> {
+        protocol::encode(packet, self.state.version(), wbuf)
+            .map(|_| ())
+            .map_err(|e| End::Fatal(format!("cannot encode {}: {e}", packet.packet_type().name()), exit::USAGE))
+    }
+
+    /// Take a request from the command.
+    fn on_request(&mut self, req: Request, wbuf: &mut BytesMut) -> Result<(), End> {
+        match req {
+            Request::Publish { publish, token, auto_alias } => self.queued.push_back((publish, token, auto_alias)),
+            Request::Subscribe(sub) => {
+                self.subscriptions.push(sub.clone());
+                let p = self.state.subscribe(sub).map_err(state_fatal)?;
+                self.encode(&p, wbuf)?;
+            }
+            Request::Unsubscribe(unsub) => {
+                self.subscriptions.iter_mut().for_each(|s| s.filters.retain(|(f, _)| !unsub.filters.contains(f)));
+                self.subscriptions.retain(|s| !s.filters.is_empty());
+                let p = self.state.unsubscribe(unsub).map_err(state_fatal)?;
+                self.encode(&p, wbuf)?;
+            }
+            Request::Disconnect(d) => self.closing = Some(d),
+        }
+        Ok(())
+    }
+
+    /// Move queued publishes into the window; write DISCONNECT once everything before it is out.
+    fn pump(&mut self, wbuf: &mut BytesMut) -> Result<(), End> {
+        while let Some((p, _, _)) = self.queued.front() {
+            if !self.state.can_publish(p.qos) || wbuf.len() >= MAX_WBUF {
+                break;
+            }
+            let Some((publish, token, auto_alias)) = self.queued.pop_front() else { break };
+            let qos = publish.qos;
+            match self.state.publish(publish, token, auto_alias) {
+                Ok(packet) => {
+                    self.encode(&packet, wbuf)?;
+                    if qos == QoS::AtMostOnce {
+                        self.pending.push_back(Notice::Event(Event::PublishDone {
+                            token,
+                            packet_id: 0,
+                            reason: 0,
+                            properties: Properties::default(),
+                        }));
+                    }
+                }
+                // Refused before sending (too large for the broker, QoS above its maximum):
+                // reported like a broker rejection, the session goes on.
+                Err(e @ (StateError::PacketTooLarge { .. } | StateError::QoSNotSupported { .. } | StateError::RetainNotSupported)) => {
+                    let mut properties = Properties::default();
+                    properties.reason_string = Some(e.to_string());
+                    let reason = match e {
+                        StateError::PacketTooLarge { .. } => 0x95,
+                        StateError::QoSNotSupported { .. } => 0x9B,
+                        _ => 0x9A,
+                    };
+                    self.pending.push_back(Notice::Event(Event::PublishDone { token, packet_id: 0, reason, properties }));
+                }
+                Err(e) => return Err(state_fatal(e)),
+            }
+        }
+        Ok(())
+    }
+
+    fn all_sent(&self) -> bool {
+        self.queued.is_empty() && self.state.inflight() == 0
+    }
+
+    async fn serve(&mut self, requests: &mut mpsc::Receiver<Request>, stream: Stream, leftover: BytesMut, resend: Vec<Packet>) -> End {
+        let notices = self.notices.clone();
+        let (mut rd, mut wr) = tokio::io::split(stream);
+        let mut rbuf = leftover;
+        let mut wbuf = BytesMut::with_capacity(64 * 1024);
+        let mut out = Vec::new();
+        let mut events = Vec::new();
+        let mut disconnect_sent = false;
+        for p in &resend {
+            if let Err(e) = self.encode(p, &mut wbuf) {
+                return e;
+            }
+        }
+        // Packets that came with the CONNACK.
+        if let Err(e) = self.absorb(&mut rbuf, &mut wbuf, &mut out, &mut events) {
+            return e;
+        }
+        loop {
+            if let Err(e) = self.pump(&mut wbuf) {
+                return e;
+            }
+            // DISCONNECT goes out once every earlier publish is written and acknowledged.
+            if !disconnect_sent {
+                if let Some(d) = &self.closing {
+                    if self.all_sent() {
+                        let d = d.clone();
+                        if let Err(e) = self.encode(&Packet::Disconnect(d), &mut wbuf) {
+                            return e;
+                        }
+                        disconnect_sent = true;
+                    }
+                }
+            }
+            let deadline = self.state.next_deadline();
+            let read_room = self.pending.len() < MAX_PENDING;
+            let take_requests = self.closing.is_none() && self.queued.len() < MAX_PENDING && wbuf.len() < MAX_WBUF;
+            tokio::select! {
+                biased;
+                permit = notices.reserve(), if !self.pending.is_empty() => {
+                    match permit {
+                        Ok(permit) => {
+                            if let Some(n) = self.pending.pop_front() {
+                                permit.send(n);
+                            }
+                        }
+                        // The command is gone: nothing more to do.
+                        Err(_) => return End::Closed,
+                    }
+                }
+                r = wr.write_buf(&mut wbuf), if !wbuf.is_empty() => {
+                    if let Err(e) = r {
+                        return End::Lost(format!("write failed: {e}"));
+                    }
+                    if wbuf.is_empty() {
+                        if let Err(e) = wr.flush().await {
+                            return End::Lost(format!("write failed: {e}"));
+                        }
+                        self.state.on_sent(Instant::now());
+                        if disconnect_sent {
+                            let _ = wr.shutdown().await;
+                            return End::Closed;
+                        }
+                    }
+                }
+                r = rd.read_buf(&mut rbuf), if read_room => {
+                    match r {
+                        Ok(0) => return self.lost("the broker closed the connection"),
+                        Ok(_) => {
+                            if let Err(e) = self.absorb(&mut rbuf, &mut wbuf, &mut out, &mut events) {
+                                // Tell the broker why, best effort, before closing.
+                                let _ = tokio::time::timeout(Duration::from_millis(200), async {
+                                    let _ = wr.write_all_buf(&mut wbuf).await;
+                                    let _ = wr.flush().await;
+                                }).await;
+                                return e;
+                            }
+                            if rbuf.capacity() - rbuf.len() < 4096 {
+                                rbuf.reserve(64 * 1024);
+                            }
+                        }
+                        Err(e) => return self.lost(&format!("read failed: {e}")),
+                    }
+                }
+                req = requests.recv(), if take_requests => {
+                    match req {
+                        Some(req) => {
+                            if let Err(e) = self.on_request(req, &mut wbuf) {
+                                return e;
+                            }
+                            // Take what else is ready in one go: fewer, larger writes.
+                            for _ in 0..255 {
+                                if self.closing.is_some() || self.queued.len() >= MAX_PENDING {
+                                    break;
+                                }
+                                match requests.try_recv() {
+                                    Ok(req) => if let Err(e) = self.on_request(req, &mut wbuf) { return e; },
+                                    Err(_) => break,
+                                }
+                            }
+                        }
+                        // The command dropped its sender: disconnect normally.
+                        None => self.closing = Some(Disconnect::default()),
+                    }
+                }
+                _ = sleep_until(deadline), if deadline.is_some() => {
+                    match self.state.on_tick(Instant::now()) {
+                        Ok(Some(p)) => if let Err(e) = self.encode(&p, &mut wbuf) { return e; },
+                        Ok(None) => {}
+                        Err(e) => return self.lost(&e.to_string()),
+                    }
+                }
+            }
+        }
+    }
+
+    fn lost(&self, why: &str) -> End {
+        End::Lost(format!("connection to {} lost: {why}", self.opts.address()))
+    }
+
+    /// Decode every whole packet in `rbuf` and hand it to the state.
+    fn absorb(&mut self, rbuf: &mut BytesMut, wbuf: &mut BytesMut, out: &mut Vec<Packet>, events: &mut Vec<Event>) -> Result<(), End> {
+        loop {
+            let packet = match protocol::decode(rbuf, self.state.version(), self.limits) {
+                Ok(Some(p)) => p,
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    let code = if matches!(e, protocol::Error::PacketTooLarge { .. }) { 0x95 } else { 0x81 };
+                    self.send_disconnect(code, wbuf);
+                    return Err(End::Fatal(format!("protocol error: malformed packet from the broker: {e}"), exit::RUNTIME));
+                }
+            };
+            if let Err(e) = self.state.handle(packet, Instant::now(), out, events) {
+                let code = match e {
+                    StateError::TopicAliasInvalid(_) | StateError::TopicAliasUnknown(_) => 0x94,
+                    StateError::ReceiveMaximumExceeded(_) => 0x93,
+                    _ => 0x82,
+                };
+                self.send_disconnect(code, wbuf);
+                return Err(state_fatal(e));
+            }
+            for p in out.drain(..) {
+                self.encode(&p, wbuf)?;
+            }
+            for ev in events.drain(..) {
+                match ev {
+                    Event::PingResp => {}
+                    Event::SubAck(ack) if self.internal_subs > 0 => {
+                        self.internal_subs -= 1;
+                        if ack.reason_codes.iter().any(|&c| reason::is_error(c)) {
+                            self.pending.push_back(Notice::ConnectionLost(
+                                "a subscription was refused when it was renewed after reconnecting".into(),
+                            ));
+                        }
+                    }
+                    Event::Disconnect(d) => {
+                        let name = reason::name(protocol::PacketType::Disconnect, d.reason);
+                        let mut msg = format!("the broker sent DISCONNECT: {name} (reason {:#04x})", d.reason);
+                        if let Some(s) = &d.properties.reason_string {
+                            msg.push_str(&format!(": {s}"));
+                        }
+                        if let Some(s) = &d.properties.server_reference {
+                            msg.push_str(&format!("; server reference: {s}"));
+                        }
+                        self.pending.push_back(Notice::Event(Event::Disconnect(d.clone())));
+                        // Shutting down, busy, or moved: worth reconnecting; anything else is final.
+                        return Err(if matches!(d.reason, 0x8B | 0x89 | 0x9C | 0x9D) {
+                            End::Lost(msg)
+                        } else {
+                            End::Fatal(msg, exit::REJECTED)
+                        });
+                    }
+                    ev => self.pending.push_back(Notice::Event(ev)),
+                }
+            }
+        }
+    }
+
+    fn send_disconnect(&mut self, reason: u8, wbuf: &mut BytesMut) {
+        if self.state.version() == Version::V5 {
+            let _ = protocol::encode(&Packet::Disconnect(Disconnect { reason, properties: Properties::default() }), Version::V5, wbuf);
+        }
+    }
+}
+
+fn state_fatal(e: StateError) -> End {
+    End::Fatal(e.to_string(), exit::RUNTIME)
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(tokio::time::Instant::from_std(d)).await,
+        None => std::future::pending().await,
+    }
+}

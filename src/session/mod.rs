@@ -1,0 +1,8 @@
+//! The client: sans-IO session state plus the async driver and transports.
+pub mod connection;
+pub mod options;
+pub mod state;
+pub mod transport;
+
+pub use connection::{handshake, Handshake, Notice, Reconnect, Request, Session, SessionSettings};
+pub use options::{ConnectOptions, Scheme};
