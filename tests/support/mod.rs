@@ -1,0 +1,12 @@
+//! The integration-test harness: a real broker, a fake one, and the binary under test.
+
+pub mod broker;
+pub mod cmd;
+pub mod fake;
+
+#[allow(unused_imports)]
+pub use broker::{Broker, BrokerConfig};
+#[allow(unused_imports)]
+pub use cmd::{json_lines, mqtt, run, Spawned};
+#[allow(unused_imports)]
+pub use fake::{FakeBroker, Step};
