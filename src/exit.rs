@@ -61,6 +61,11 @@ pub fn timeout(message: impl fmt::Display) -> anyhow::Error {
     exit(TIMEOUT, message)
 }
 
+/// Exit 130: interrupted before the work was complete.
+pub fn interrupted(message: impl fmt::Display) -> anyhow::Error {
+    exit(INTERRUPTED, message)
+}
+
 /// Exit 1: runtime error (connection lost, protocol violation, I/O).
 pub fn runtime(message: impl fmt::Display) -> anyhow::Error {
     exit(RUNTIME, message)

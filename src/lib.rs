@@ -17,6 +17,8 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Conn(args) => current_thread()?.block_on(commands::conn::run(args)),
+        Command::Pub(args) => current_thread()?.block_on(commands::publish::run(args)),
+        Command::Sub(args) => current_thread()?.block_on(commands::subscribe::run(args)),
     }
 }
 

@@ -7,6 +7,7 @@ use bytes::BytesMut;
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
+use super::common;
 use crate::cli::ConnArgs;
 use crate::exit;
 use crate::output::{record, Output};
@@ -53,7 +54,7 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
                     r.insert("reason".into(), Value::String(msg.clone()));
                     out.line(&record::line(r))?;
                     out.flush()?;
-                    return Err(exit_with(code, msg));
+                    return Err(common::exit_with(code, msg));
                 }
                 Some(Notice::Event(Event::Disconnect(d))) => {
                     let mut r = record::record("disconnected");
@@ -72,19 +73,11 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
                 stopping = true;
                 let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
             }
-            _ = shutdown_signal(), if !stopping => {
+            _ = common::shutdown_signal(), if !stopping => {
                 stopping = true;
                 let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
             }
         }
-    }
-}
-
-fn exit_with(code: u8, msg: String) -> anyhow::Error {
-    match code {
-        exit::REJECTED => exit::rejected(msg),
-        exit::REFUSED => exit::refused(msg),
-        _ => exit::runtime(msg),
     }
 }
 
@@ -114,28 +107,4 @@ pub fn connack_record(opts: &ConnectOptions, hs: &Handshake) -> serde_json::Map<
     t.insert("total_ms".into(), record::ms(hs.total));
     r.insert("timings".into(), Value::Object(t));
     r
-}
-
-/// Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let term = signal(SignalKind::terminate());
-        match term {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -1,2 +1,5 @@
 //! One module per subcommand.
+pub mod common;
 pub mod conn;
+pub mod publish;
+pub mod subscribe;

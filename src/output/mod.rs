@@ -1,6 +1,8 @@
 //! What goes to stdout: JSON line records, payload encodings, the buffered writer.
+pub mod message;
 pub mod payload;
 pub mod record;
+pub mod template;
 pub mod writer;
 
 pub use writer::Output;

@@ -1,0 +1,251 @@
+//! `mqtt sub`: subscribe, print each message as a record (or a template), stop on count,
+//! timeout, signal, or after subscribing; reconnect and resubscribe when the connection drops.
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use bytes::Bytes;
+
+use super::common;
+use crate::cli::SubArgs;
+use crate::exit;
+use crate::output::template::Template;
+use crate::output::{message, record, Output};
+use crate::protocol::{
+    reason, topic, Disconnect, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions, Subscribe,
+    Unsubscribe, Version,
+};
+use crate::session::state::Event;
+use crate::session::{ConnectOptions, Notice, Request, Session};
+
+enum Printer {
+    Record,
+    Verbose,
+    Template(Template),
+}
+
+/// Why the main loop stopped.
+enum Stop {
+    Done,
+    Timeout,
+    Signal,
+}
+
+pub async fn run(args: SubArgs) -> Result<ExitCode> {
+    let opts = ConnectOptions::from_args(&args.connect)?;
+    let subscribe = build_subscribe(&args, opts.version)?;
+    for f in args.filter_out.iter().chain(&args.unsubscribe) {
+        topic::validate_filter(f).map_err(|e| exit::usage(format!("'{}': {e}", common::shorten(f))))?;
+    }
+    let printer = match (&args.format, args.verbose) {
+        (Some(t), _) => Printer::Template(Template::parse(t).map_err(exit::usage)?),
+        (None, true) => Printer::Verbose,
+        (None, false) => Printer::Record,
+    };
+    let started = Instant::now();
+    let mut session = common::connect(&opts, &args.reconnect, None, args.queue.max(16)).await?;
+    let mut out = Output::new();
+
+    if !args.unsubscribe.is_empty() {
+        let unsub = Unsubscribe { filters: args.unsubscribe.clone(), ..Unsubscribe::default() };
+        send(&session, Request::Unsubscribe(unsub)).await?;
+        wait_for(&mut session, |e| matches!(e, Event::UnsubAck(_))).await?;
+    }
+    let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
+    send(&session, Request::Subscribe(subscribe)).await?;
+    let Event::SubAck(ack) = wait_for(&mut session, |e| matches!(e, Event::SubAck(_))).await? else {
+        unreachable!("wait_for returns the event it matched")
+    };
+    let mut refused = 0;
+    for (i, code) in ack.reason_codes.iter().enumerate() {
+        if reason::is_error(*code) {
+            refused += 1;
+            let f = filters.get(i).map(String::as_str).unwrap_or("?");
+            eprintln!(
+                "mqtt: subscription to '{}' refused: {}",
+                common::shorten(f),
+                common::reason_text(PacketType::SubAck, *code, &ack.properties)
+            );
+        }
+    }
+    if refused > 0 && refused == ack.reason_codes.len() {
+        disconnect(&mut session).await;
+        return Err(exit::rejected("every subscription was refused"));
+    }
+    if args.exit_after_subscribe {
+        disconnect(&mut session).await;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let deadline = args.timeout.map(|t| tokio::time::Instant::from_std(started + t));
+    let mut quiet_until = args.retained_only.then(|| tokio::time::Instant::now() + args.quiet);
+    let mut received: u64 = 0;
+    let mut scratch = Vec::new();
+    let signal = common::shutdown_signal();
+    tokio::pin!(signal);
+
+    let stop = loop {
+        tokio::select! {
+            n = session.notices.recv() => match n {
+                Some(Notice::Event(Event::Message(p))) => {
+                    if args.filter_out.iter().any(|f| topic::matches(f, &p.topic)) {
+                        continue;
+                    }
+                    if args.no_retained && p.retain {
+                        continue;
+                    }
+                    if args.retained_only {
+                        if !p.retain {
+                            break Stop::Done;
+                        }
+                        quiet_until = Some(tokio::time::Instant::now() + args.quiet);
+                    }
+                    if args.remove_retained && p.retain && !p.payload.is_empty() {
+                        let clear = Publish {
+                            topic: p.topic.clone(),
+                            retain: true,
+                            qos: QoS::AtLeastOnce,
+                            payload: Bytes::new(),
+                            properties: Properties::default(),
+                            ..Publish::default()
+                        };
+                        send(&session, Request::Publish { publish: clear, token: 0, auto_alias: false }).await?;
+                    }
+                    let time = record::now();
+                    match &printer {
+                        Printer::Record => message::write(out.buffer(), &p, &time, args.payload, &args.fields),
+                        Printer::Verbose => {
+                            scratch.clear();
+                            scratch.extend_from_slice(p.topic.as_bytes());
+                            scratch.push(b' ');
+                            scratch.extend_from_slice(&p.payload);
+                            scratch.push(b'\n');
+                            out.bytes(&scratch)?;
+                        }
+                        Printer::Template(t) => {
+                            scratch.clear();
+                            t.render(&p, &time, &mut scratch);
+                            scratch.push(b'\n');
+                            out.bytes(&scratch)?;
+                        }
+                    }
+                    received += 1;
+                    if args.count.is_some_and(|c| received >= c) {
+                        break Stop::Done;
+                    }
+                    // Flush when nothing else is ready: a pipe sees each message at once,
+                    // a firehose goes out in large writes.
+                    if session.notices.is_empty() || out.buffer().len() >= 64 * 1024 {
+                        out.flush()?;
+                    }
+                }
+                Some(Notice::Event(Event::PublishDone { reason: code, properties, .. })) if reason::is_error(code) => {
+                    eprintln!("mqtt: clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, &properties));
+                }
+                Some(Notice::Closed(result, code)) => {
+                    out.flush()?;
+                    return match result {
+                        Ok(()) => Ok(ExitCode::SUCCESS),
+                        Err(msg) => Err(common::exit_with(code, msg)),
+                    };
+                }
+                Some(other) => common::report_notice(&other),
+                None => return Err(exit::runtime("the session ended unexpectedly")),
+            },
+            _ = sleep_until(deadline), if deadline.is_some() => break Stop::Timeout,
+            _ = sleep_until(quiet_until), if quiet_until.is_some() => break Stop::Done,
+            _ = &mut signal => break Stop::Signal,
+        }
+    };
+    out.flush()?;
+    disconnect(&mut session).await;
+    match stop {
+        Stop::Done | Stop::Signal => Ok(ExitCode::SUCCESS),
+        Stop::Timeout => Err(exit::timeout(match args.count {
+            Some(c) => format!("timed out after {received} of {c} messages"),
+            None => format!("timed out after {received} messages"),
+        })),
+    }
+}
+
+/// One SUBSCRIBE with every filter; QoS given once for all or once per filter.
+fn build_subscribe(args: &SubArgs, version: Version) -> Result<Subscribe> {
+    if args.qos.len() > 1 && args.qos.len() != args.topics.len() {
+        return Err(exit::usage(format!(
+            "-q given {} times for {} topics: give it once, or once per -t",
+            args.qos.len(),
+            args.topics.len()
+        )));
+    }
+    let v5 = version == Version::V5;
+    if !v5
+        && (args.no_local
+            || args.retain_as_published
+            || args.retain_handling.is_some()
+            || args.subscription_identifier.is_some()
+            || !args.user_property.is_empty())
+    {
+        return Err(exit::usage(format!(
+            "--no-local, --retain-as-published, --retain-handling, --subscription-identifier and --user-property need MQTT 5, not -V {version}"
+        )));
+    }
+    let retain_handling = match args.retain_handling {
+        Some(1) => RetainHandling::SendIfNew,
+        Some(2) => RetainHandling::DoNotSend,
+        _ => RetainHandling::SendAtSubscribe,
+    };
+    let mut filters = Vec::with_capacity(args.topics.len());
+    for (i, t) in args.topics.iter().enumerate() {
+        topic::validate_filter(t).map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
+        let qos = args.qos.get(i).or(args.qos.first()).copied().unwrap_or(QoS::AtMostOnce);
+        filters.push((
+            t.clone(),
+            SubOptions { qos, no_local: args.no_local, retain_as_published: args.retain_as_published, retain_handling },
+        ));
+    }
+    Ok(Subscribe {
+        packet_id: 0,
+        filters,
+        properties: Properties {
+            subscription_identifiers: args.subscription_identifier.into_iter().collect(),
+            user_properties: args.user_property.clone(),
+            ..Properties::default()
+        },
+    })
+}
+
+async fn send(session: &Session, req: Request) -> Result<()> {
+    session.requests.send(req).await.map_err(|_| exit::runtime("the session ended unexpectedly"))
+}
+
+/// Wait for an event (SUBACK, UNSUBACK) while connection notices are reported.
+async fn wait_for(session: &mut Session, want: impl Fn(&Event) -> bool) -> Result<Event> {
+    loop {
+        match session.notices.recv().await {
+            Some(Notice::Event(e)) if want(&e) => return Ok(e),
+            Some(Notice::Closed(Err(msg), code)) => return Err(common::exit_with(code, msg)),
+            Some(Notice::Closed(Ok(()), _)) | None => return Err(exit::runtime("the session ended unexpectedly")),
+            Some(other) => common::report_notice(&other),
+        }
+    }
+}
+
+/// DISCONNECT (after any retained-message clearing is acknowledged), bounded in time.
+async fn disconnect(session: &mut Session) {
+    let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
+    let drain = async {
+        while let Some(n) = session.notices.recv().await {
+            if let Notice::Closed(..) = n {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), drain).await;
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
