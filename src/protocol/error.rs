@@ -29,7 +29,10 @@ pub enum Error {
     /// A property that may appear at most once appeared twice.
     DuplicateProperty(&'static str),
     /// A property that is not allowed in this packet.
-    PropertyNotAllowed { property: &'static str, packet: &'static str },
+    PropertyNotAllowed {
+        property: &'static str,
+        packet: &'static str,
+    },
     /// A property value out of its range (e.g. payload format indicator 2, receive maximum 0).
     InvalidPropertyValue { property: &'static str },
     /// A reason code that is not allowed in this packet.
@@ -51,7 +54,10 @@ impl fmt::Display for Error {
                 f.write_str("malformed variable byte integer (longer than 4 bytes)")
             }
             Error::PacketTooLarge { size, max } => {
-                write!(f, "packet of {size} bytes exceeds the maximum packet size of {max} bytes")
+                write!(
+                    f,
+                    "packet of {size} bytes exceeds the maximum packet size of {max} bytes"
+                )
             }
             Error::InvalidPacketType(b) => write!(f, "invalid packet type {}", b >> 4),
             Error::InvalidFlags { packet, flags } => {
@@ -68,7 +74,9 @@ impl fmt::Display for Error {
             Error::PropertyNotAllowed { property, packet } => {
                 write!(f, "property {property} is not allowed in {packet}")
             }
-            Error::InvalidPropertyValue { property } => write!(f, "invalid value for property {property}"),
+            Error::InvalidPropertyValue { property } => {
+                write!(f, "invalid value for property {property}")
+            }
             Error::InvalidReasonCode { code, packet } => {
                 write!(f, "reason code {code:#04x} is not allowed in {packet}")
             }

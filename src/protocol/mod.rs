@@ -21,7 +21,7 @@ pub use error::Error;
 pub use packet::{decode, encode, Packet, PacketType};
 pub use properties::Properties;
 pub use publish::Publish;
-pub use subscribe::{RetainHandling, SubAck, SubOptions, Subscribe, Unsubscribe, UnsubAck};
+pub use subscribe::{RetainHandling, SubAck, SubOptions, Subscribe, UnsubAck, Unsubscribe};
 
 /// The protocol version spoken on a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,7 +79,9 @@ impl std::str::FromStr for Version {
             "3.1" | "31" | "mqttv31" | "3" => Ok(Version::V3_1),
             "3.1.1" | "311" | "mqttv311" | "4" => Ok(Version::V3_1_1),
             "5" | "5.0" | "mqttv5" => Ok(Version::V5),
-            _ => Err(format!("unknown protocol version '{s}' (expected 3.1, 3.1.1 or 5)")),
+            _ => Err(format!(
+                "unknown protocol version '{s}' (expected 3.1, 3.1.1 or 5)"
+            )),
         }
     }
 }
@@ -116,6 +118,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         // The protocol maximum: 268,435,455 bytes of remaining length plus a 5-byte header.
-        Limits { max_packet_size: 268_435_460 }
+        Limits {
+            max_packet_size: 268_435_460,
+        }
     }
 }
