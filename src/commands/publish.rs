@@ -70,7 +70,6 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let (mut sent, mut done, mut rejected) = (0u64, 0u64, 0u64);
     let mut input_error: Option<InputError> = None;
     let mut input_done = false;
-    let mut interrupted = false;
     let mut disconnect_sent = false;
     let signal = common::shutdown_signal();
     tokio::pin!(signal);
@@ -142,14 +141,11 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                 }
                 None => input_done = true,
             },
-            _ = &mut signal, if !interrupted => {
-                interrupted = true;
+            _ = &mut signal => {
                 reader.abort();
-                input_done = !input_done || input_done;
                 eprintln!("mqtt: interrupted: finishing the {} messages in flight", sent.saturating_sub(done));
                 // A second signal, or 5 s, ends it without waiting.
                 let _ = session.requests.send(Request::Disconnect(Default::default())).await;
-                disconnect_sent = true;
                 let rest = async {
                     while let Some(n) = session.notices.recv().await {
                         if let Notice::Closed(..) = n { break; }
