@@ -2,4 +2,5 @@
 
 mod support;
 
+mod conn;
 mod harness_selftest;

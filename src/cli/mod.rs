@@ -74,14 +74,21 @@ pub struct ConnArgs {
     /// Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no
     /// duration is given; prints a `disconnected` record and exits 1 if the server drops it
     #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "forever", value_parser = hold_duration)]
-    pub hold: Option<Option<Duration>>,
+    pub hold: Option<Hold>,
 }
 
-fn hold_duration(s: &str) -> Result<Option<Duration>, String> {
+/// How long `conn --hold` keeps the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    Forever,
+    For(Duration),
+}
+
+fn hold_duration(s: &str) -> Result<Hold, String> {
     if s == "forever" {
-        Ok(None)
+        Ok(Hold::Forever)
     } else {
-        parse::duration(s).map(Some)
+        parse::duration(s).map(Hold::For)
     }
 }
 

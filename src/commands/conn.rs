@@ -8,7 +8,7 @@ use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
 use super::common;
-use crate::cli::ConnArgs;
+use crate::cli::{ConnArgs, Hold};
 use crate::exit;
 use crate::output::{record, Output};
 use crate::protocol::{self, reason, Disconnect, Packet, PacketType};
@@ -16,6 +16,7 @@ use crate::session::state::Event;
 use crate::session::{handshake, transport, ConnectOptions, Handshake, Notice, Request, Session, SessionSettings};
 
 pub async fn run(args: ConnArgs) -> Result<ExitCode> {
+    let mut signals = common::Signals::new();
     let opts = ConnectOptions::from_args(&args.connect)?;
     let tls = if opts.scheme.is_tls() { Some(transport::tls_client_config(&opts.tls)?) } else { None };
     let hs = handshake(&opts, tls.clone()).await?;
@@ -39,8 +40,8 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
     let mut session = Session::start(opts, tls, hs, SessionSettings::default());
     let deadline = async {
         match hold {
-            Some(d) => tokio::time::sleep(d).await,
-            None => std::future::pending().await,
+            Hold::For(d) => tokio::time::sleep(d).await,
+            Hold::Forever => std::future::pending().await,
         }
     };
     tokio::pin!(deadline);
@@ -73,7 +74,7 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
                 stopping = true;
                 let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
             }
-            _ = common::shutdown_signal(), if !stopping => {
+            _ = signals.recv(), if !stopping => {
                 stopping = true;
                 let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
             }

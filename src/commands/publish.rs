@@ -35,6 +35,7 @@ struct InputError {
 type Item = std::result::Result<Message, InputError>;
 
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
+    let mut signals = common::Signals::new();
     let opts = ConnectOptions::from_args(&args.connect)?;
     if let Some(t) = &args.topic {
         topic::validate_name(t).map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
@@ -71,8 +72,6 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut input_error: Option<InputError> = None;
     let mut input_done = false;
     let mut disconnect_sent = false;
-    let signal = common::shutdown_signal();
-    tokio::pin!(signal);
 
     loop {
         if input_done && !disconnect_sent {
@@ -141,7 +140,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                 }
                 None => input_done = true,
             },
-            _ = &mut signal => {
+            _ = signals.recv() => {
                 reader.abort();
                 eprintln!("mqtt: interrupted: finishing the {} messages in flight", sent.saturating_sub(done));
                 // A second signal, or 5 s, ends it without waiting.

@@ -32,6 +32,7 @@ enum Stop {
 }
 
 pub async fn run(args: SubArgs) -> Result<ExitCode> {
+    let mut signals = common::Signals::new();
     let opts = ConnectOptions::from_args(&args.connect)?;
     let subscribe = build_subscribe(&args, opts.version)?;
     for f in args.filter_out.iter().chain(&args.unsubscribe) {
@@ -81,8 +82,6 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut quiet_until = args.retained_only.then(|| tokio::time::Instant::now() + args.quiet);
     let mut received: u64 = 0;
     let mut scratch = Vec::new();
-    let signal = common::shutdown_signal();
-    tokio::pin!(signal);
 
     let stop = loop {
         tokio::select! {
@@ -154,7 +153,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             },
             _ = sleep_until(deadline), if deadline.is_some() => break Stop::Timeout,
             _ = sleep_until(quiet_until), if quiet_until.is_some() => break Stop::Done,
-            _ = &mut signal => break Stop::Signal,
+            _ = signals.recv() => break Stop::Signal,
         }
     };
     out.flush()?;

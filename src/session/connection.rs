@@ -64,6 +64,10 @@ pub async fn handshake(opts: &ConnectOptions, tls: Option<Arc<rustls::ClientConf
             Err(e) if opts.version_fallback && opts.version == Version::V5 && is_v3_answer(&e) => {
                 handshake_once(opts, tls, Version::V3_1_1).await
             }
+            Err(e) if is_v3_answer(&e) => Err(exit::refused(format!(
+                "{} refused the connection: unsupported protocol version (a 3.1.1-only broker: try -V 3.1.1)",
+                opts.address()
+            ))),
             other => other,
         }
     };

@@ -110,7 +110,8 @@ impl ConnectOptions {
                 ws_path = p;
             }
         }
-        if tls_wanted {
+        // An explicit URL scheme wins; otherwise TLS options imply TLS.
+        if tls_wanted && args.url.is_none() {
             scheme = match scheme {
                 Scheme::Tcp => Scheme::Tls,
                 Scheme::Ws => Scheme::Wss,
