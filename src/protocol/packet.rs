@@ -431,7 +431,7 @@ pub(crate) mod test_support {
         p
     }
 
-    fn copy_property(from: &Properties, to: &mut Properties, pid: u8) {
+    pub fn copy_property(from: &Properties, to: &mut Properties, pid: u8) {
         use properties::id::*;
         match pid {
             PAYLOAD_FORMAT_INDICATOR => to.payload_format_indicator = from.payload_format_indicator,
