@@ -9,7 +9,12 @@ use crate::support::fake::{packets, FakeBroker, Step};
 
 fn connack(out: &std::process::Output) -> Value {
     let lines = cmd::json_lines(&out.stdout);
-    assert_eq!(lines.len(), 1, "one record expected: {}", cmd::describe(out));
+    assert_eq!(
+        lines.len(),
+        1,
+        "one record expected: {}",
+        cmd::describe(out)
+    );
     assert_eq!(lines[0]["type"], "connack");
     lines[0].clone()
 }
@@ -17,8 +22,20 @@ fn connack(out: &std::process::Output) -> Value {
 #[test]
 fn every_protocol_version_over_tcp() {
     let b = Broker::plain();
-    for (v, name) in [("3.1", "Connection accepted"), ("3.1.1", "Connection accepted"), ("5", "Success")] {
-        let out = cmd::run_default(mqtt().args(["conn", "-h", "127.0.0.1", "-p", &b.port().to_string(), "-V", v]));
+    for (v, name) in [
+        ("3.1", "Connection accepted"),
+        ("3.1.1", "Connection accepted"),
+        ("5", "Success"),
+    ] {
+        let out = cmd::run_default(mqtt().args([
+            "conn",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &b.port().to_string(),
+            "-V",
+            v,
+        ]));
         cmd::assert_success(&out);
         let r = connack(&out);
         assert_eq!(r["protocol_version"], v);
@@ -40,9 +57,15 @@ fn v5_connack_properties_are_reported() {
     cmd::assert_success(&out);
     let r = connack(&out);
     let time = r["time"].as_str().unwrap();
-    assert!(time.ends_with('Z') && time.len() == 27, "ISO-8601 with microseconds: {time}");
+    assert!(
+        time.ends_with('Z') && time.len() == 27,
+        "ISO-8601 with microseconds: {time}"
+    );
     // mosquitto 2.0 advertises these in every v5 CONNACK.
-    assert!(r["properties"]["topic_alias_maximum"].as_u64().is_some(), "{r}");
+    assert!(
+        r["properties"]["topic_alias_maximum"].as_u64().is_some(),
+        "{r}"
+    );
     assert!(r["properties"]["receive_maximum"].as_u64().is_some(), "{r}");
 }
 
@@ -52,7 +75,9 @@ fn server_assigned_client_id_is_reported() {
     let out = cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtt"), "-i", ""]));
     cmd::assert_success(&out);
     let r = connack(&out);
-    let assigned = r["properties"]["assigned_client_identifier"].as_str().expect("assigned id");
+    let assigned = r["properties"]["assigned_client_identifier"]
+        .as_str()
+        .expect("assigned id");
     assert!(!assigned.is_empty());
     assert_eq!(r["client_id"], assigned);
 }
@@ -72,8 +97,16 @@ fn tls_websocket_and_secure_websocket() {
             let r = connack(&out);
             assert_eq!(r["transport"], transport, "{url}");
             assert_eq!(r["protocol_version"], v);
-            assert_eq!(r["timings"].get("tls_ms").is_some(), transport == "mqtts" || transport == "wss", "{r}");
-            assert_eq!(r["timings"].get("ws_ms").is_some(), transport.starts_with("ws"), "{r}");
+            assert_eq!(
+                r["timings"].get("tls_ms").is_some(),
+                transport == "mqtts" || transport == "wss",
+                "{r}"
+            );
+            assert_eq!(
+                r["timings"].get("ws_ms").is_some(),
+                transport.starts_with("ws"),
+                "{r}"
+            );
         }
     }
 }
@@ -84,21 +117,56 @@ fn tls_with_localhost_name_and_sni_override() {
     let ca = b.ca_file().to_str().unwrap();
     let port = b.tls_port().to_string();
     // The certificate names localhost and 127.0.0.1; connecting by IP with --sni localhost works.
-    let out = cmd::run_default(mqtt().args(["conn", "--tls", "-h", "127.0.0.1", "-p", &port, "--cafile", ca, "--sni", "localhost"]));
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "--tls",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &port,
+        "--cafile",
+        ca,
+        "--sni",
+        "localhost",
+    ]));
     cmd::assert_success(&out);
     // A name the certificate does not carry is refused: host names are checked.
-    let out = cmd::run_default(mqtt().args(["conn", "--tls", "-h", "127.0.0.1", "-p", &port, "--cafile", ca, "--sni", "example.com"]));
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "--tls",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &port,
+        "--cafile",
+        ca,
+        "--sni",
+        "example.com",
+    ]));
     cmd::assert_code(&out, 3);
-    assert!(cmd::stderr(&out).contains("certificate"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("certificate"),
+        "{}",
+        cmd::describe(&out)
+    );
 }
 
 #[test]
 fn wrong_ca_is_a_connect_failure_naming_the_certificate_problem() {
     let b = Broker::start(BrokerConfig::new().tls());
-    let out = cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtts"), "--cafile", b.wrong_ca_file().to_str().unwrap()]));
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "-L",
+        &b.url("mqtts"),
+        "--cafile",
+        b.wrong_ca_file().to_str().unwrap(),
+    ]));
     cmd::assert_code(&out, 3);
     let err = cmd::stderr(&out);
-    assert!(err.contains("TLS handshake") && err.contains("certificate verify failed"), "{err}");
+    assert!(
+        err.contains("TLS handshake") && err.contains("certificate verify failed"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
     // Without --cafile the system roots do not know the test CA either.
     let out = cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtts")]));
@@ -110,7 +178,11 @@ fn insecure_connects_and_warns() {
     let b = Broker::start(BrokerConfig::new().tls());
     let out = cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtts"), "--insecure"]));
     cmd::assert_success(&out);
-    assert!(cmd::stderr(&out).contains("warning: --insecure"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("warning: --insecure"),
+        "{}",
+        cmd::describe(&out)
+    );
 }
 
 #[test]
@@ -119,32 +191,83 @@ fn client_certificates() {
     let ca = b.ca_file().to_str().unwrap();
     let url = b.url("mtls");
     let out = cmd::run_default(mqtt().args([
-        "conn", "-L", &url, "--cafile", ca, "--cert", b.client_cert().to_str().unwrap(), "--key", b.client_key().to_str().unwrap(),
+        "conn",
+        "-L",
+        &url,
+        "--cafile",
+        ca,
+        "--cert",
+        b.client_cert().to_str().unwrap(),
+        "--key",
+        b.client_key().to_str().unwrap(),
     ]));
     cmd::assert_success(&out);
     let out = cmd::run_default(mqtt().args(["conn", "-L", &url, "--cafile", ca]));
     cmd::assert_code(&out, 3);
     let out = cmd::run_default(mqtt().args([
-        "conn", "-L", &url, "--cafile", ca, "--cert", b.wrong_client_cert().to_str().unwrap(), "--key", b.wrong_client_key().to_str().unwrap(),
+        "conn",
+        "-L",
+        &url,
+        "--cafile",
+        ca,
+        "--cert",
+        b.wrong_client_cert().to_str().unwrap(),
+        "--key",
+        b.wrong_client_key().to_str().unwrap(),
     ]));
     cmd::assert_code(&out, 3);
     // --cert without --key is a usage error.
-    let out = cmd::run_default(mqtt().args(["conn", "-L", &url, "--cert", b.client_cert().to_str().unwrap()]));
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "-L",
+        &url,
+        "--cert",
+        b.client_cert().to_str().unwrap(),
+    ]));
     cmd::assert_code(&out, 2);
 }
 
 #[test]
 fn password_accepted_refused_and_never_shown() {
-    let b = Broker::start(BrokerConfig::new().users(&[("alice", "s3cret-pw")]).allow_anonymous(false));
+    let b = Broker::start(
+        BrokerConfig::new()
+            .users(&[("alice", "s3cret-pw")])
+            .allow_anonymous(false),
+    );
     let port = b.port().to_string();
-    let out = cmd::run_default(mqtt().args(["conn", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "s3cret-pw"]));
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &port,
+        "-u",
+        "alice",
+        "-P",
+        "s3cret-pw",
+    ]));
     cmd::assert_success(&out);
     for v in ["5", "3.1.1"] {
-        let out = cmd::run_default(mqtt().args(["conn", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "wrong-pw-xyz", "-V", v]));
+        let out = cmd::run_default(mqtt().args([
+            "conn",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-u",
+            "alice",
+            "-P",
+            "wrong-pw-xyz",
+            "-V",
+            v,
+        ]));
         cmd::assert_code(&out, 4);
         let r = connack(&out);
         let code = r["reason_code"].as_u64().unwrap();
-        assert!(code == 0x86 || code == 0x87 || code == 4 || code == 5, "{r}");
+        assert!(
+            code == 0x86 || code == 0x87 || code == 4 || code == 5,
+            "{r}"
+        );
         let err = cmd::stderr(&out);
         assert!(err.contains("refused the connection"), "{err}");
         assert!(err.contains(r["reason_name"].as_str().unwrap()), "{err}");
@@ -158,7 +281,11 @@ fn password_accepted_refused_and_never_shown() {
 
 #[test]
 fn password_from_file_and_environment() {
-    let b = Broker::start(BrokerConfig::new().users(&[("bob", "file-pw")]).allow_anonymous(false));
+    let b = Broker::start(
+        BrokerConfig::new()
+            .users(&[("bob", "file-pw")])
+            .allow_anonymous(false),
+    );
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("pw");
     std::fs::write(&f, "file-pw\n").unwrap();
@@ -167,16 +294,36 @@ fn password_from_file_and_environment() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let out = cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtt"), "-u", "bob", "--password-file", f.to_str().unwrap()]));
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "-L",
+        &b.url("mqtt"),
+        "-u",
+        "bob",
+        "--password-file",
+        f.to_str().unwrap(),
+    ]));
     cmd::assert_success(&out);
     assert!(!cmd::stderr(&out).contains("readable by other users"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let out = cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtt"), "-u", "bob", "--password-file", f.to_str().unwrap()]));
+        let out = cmd::run_default(mqtt().args([
+            "conn",
+            "-L",
+            &b.url("mqtt"),
+            "-u",
+            "bob",
+            "--password-file",
+            f.to_str().unwrap(),
+        ]));
         cmd::assert_success(&out);
-        assert!(cmd::stderr(&out).contains("readable by other users"), "{}", cmd::describe(&out));
+        assert!(
+            cmd::stderr(&out).contains("readable by other users"),
+            "{}",
+            cmd::describe(&out)
+        );
     }
     let out = cmd::run_default(
         mqtt()
@@ -192,14 +339,20 @@ fn password_from_file_and_environment() {
 
 #[test]
 fn url_carries_credentials_and_path() {
-    let b = Broker::start(BrokerConfig::new().ws().users(&[("carol", "p@ss:word")]).allow_anonymous(false));
+    let b = Broker::start(
+        BrokerConfig::new()
+            .ws()
+            .users(&[("carol", "p@ss:word")])
+            .allow_anonymous(false),
+    );
     let url = format!("mqtt://carol:p%40ss%3Aword@127.0.0.1:{}", b.port());
     cmd::assert_success(&cmd::run_default(mqtt().args(["conn", "-L", &url])));
     let url = format!("ws://carol:p%40ss%3Aword@127.0.0.1:{}/mqtt", b.ws_port());
     let out = cmd::run_default(mqtt().args(["conn", "-L", &url]));
     cmd::assert_success(&out);
     assert_eq!(connack(&out)["transport"], "ws");
-    let out = cmd::run_default(mqtt().args(["conn", "-L", &format!("http://127.0.0.1:{}", b.port())]));
+    let out =
+        cmd::run_default(mqtt().args(["conn", "-L", &format!("http://127.0.0.1:{}", b.port())]));
     cmd::assert_code(&out, 2);
     assert!(cmd::stderr(&out).contains("unknown URL scheme 'http'"));
 }
@@ -212,16 +365,25 @@ fn closed_port_is_exit_3() {
     };
     let out = cmd::run_default(mqtt().args(["conn", "-h", "127.0.0.1", "-p", &port.to_string()]));
     cmd::assert_code(&out, 3);
-    assert!(cmd::stderr(&out).contains("Connection refused"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("Connection refused"),
+        "{}",
+        cmd::describe(&out)
+    );
     assert!(out.stdout.is_empty());
 }
 
 #[test]
 fn no_connack_times_out_with_exit_3() {
     let fake = FakeBroker::start(vec![Step::Hang]);
-    let out = cmd::run_default(mqtt().args(["conn", "-L", &fake.url(), "--connect-timeout", "300ms"]));
+    let out =
+        cmd::run_default(mqtt().args(["conn", "-L", &fake.url(), "--connect-timeout", "300ms"]));
     cmd::assert_code(&out, 3);
-    assert!(cmd::stderr(&out).contains("no CONNACK"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("no CONNACK"),
+        "{}",
+        cmd::describe(&out)
+    );
 }
 
 #[test]
@@ -241,13 +403,18 @@ fn falls_back_to_3_1_1_when_the_broker_refuses_5() {
     let fake = FakeBroker::start(vec![Step::Send(vec![0x20, 0x02, 0x00, 0x01]), Step::Close]);
     let out = cmd::run_default(mqtt().args(["conn", "-L", &fake.url(), "-V", "5"]));
     cmd::assert_code(&out, 4);
-    assert!(cmd::stderr(&out).contains("unsupported protocol version"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("unsupported protocol version"),
+        "{}",
+        cmd::describe(&out)
+    );
 }
 
 #[test]
 fn hold_keeps_the_connection_and_reports_a_drop() {
     let mut b = Broker::plain();
-    let out = cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtt"), "--hold", "300ms", "-k", "1"]));
+    let out =
+        cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtt"), "--hold", "300ms", "-k", "1"]));
     cmd::assert_success(&out);
     let mut held = Spawned::spawn(mqtt().args(["conn", "-L", &b.url("mqtt"), "--hold"]));
     held.wait_for_record("connack", Duration::from_secs(5));
@@ -255,7 +422,11 @@ fn hold_keeps_the_connection_and_reports_a_drop() {
     let done = held.wait(Duration::from_secs(10));
     assert_eq!(done.code(), Some(1), "{}", done.stderr);
     let recs = done.json();
-    assert_eq!(recs.last().map(|r| r["type"].clone()), Some(Value::from("disconnected")), "{recs:?}");
+    assert_eq!(
+        recs.last().map(|r| r["type"].clone()),
+        Some(Value::from("disconnected")),
+        "{recs:?}"
+    );
 }
 
 #[test]
