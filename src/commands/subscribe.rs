@@ -1,5 +1,6 @@
 //! `mqtt sub`: subscribe, print each message as a record (or a template), stop on count,
 //! timeout, signal, or after subscribing; reconnect and resubscribe when the connection drops.
+use std::collections::VecDeque;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -47,6 +48,9 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let mut session = common::connect(&opts, &args.reconnect, None, args.queue.max(16)).await?;
     let mut out = Output::new();
+    // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
+    // the CONNACK) are held here and printed first.
+    let mut early = VecDeque::new();
 
     if !args.unsubscribe.is_empty() {
         let unsub = Unsubscribe {
@@ -54,11 +58,15 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             ..Unsubscribe::default()
         };
         send(&session, Request::Unsubscribe(unsub)).await?;
-        wait_for(&mut session, |e| matches!(e, Event::UnsubAck(_))).await?;
+        wait_for(&mut session, &mut early, |e| {
+            matches!(e, Event::UnsubAck(_))
+        })
+        .await?;
     }
     let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
     send(&session, Request::Subscribe(subscribe)).await?;
-    let Event::SubAck(ack) = wait_for(&mut session, |e| matches!(e, Event::SubAck(_))).await?
+    let Event::SubAck(ack) =
+        wait_for(&mut session, &mut early, |e| matches!(e, Event::SubAck(_))).await?
     else {
         unreachable!("wait_for returns the event it matched")
     };
@@ -94,7 +102,12 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
 
     let stop = loop {
         tokio::select! {
-            n = session.notices.recv() => match n {
+            n = async {
+                match early.pop_front() {
+                    Some(p) => Some(Notice::Event(Event::Message(p))),
+                    None => session.notices.recv().await,
+                }
+            } => match n {
                 Some(Notice::Event(Event::Message(p))) => {
                     if args.filter_out.iter().any(|f| topic::matches(f, &p.topic)) {
                         continue;
@@ -143,7 +156,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     }
                     // Flush when nothing else is ready: a pipe sees each message at once,
                     // a firehose goes out in large writes.
-                    if session.notices.is_empty() || out.buffer().len() >= 64 * 1024 {
+                    if (early.is_empty() && session.notices.is_empty()) || out.buffer().len() >= 64 * 1024 {
                         out.flush()?;
                     }
                 }
@@ -241,11 +254,17 @@ async fn send(session: &Session, req: Request) -> Result<()> {
         .map_err(|_| exit::runtime("the session ended unexpectedly"))
 }
 
-/// Wait for an event (SUBACK, UNSUBACK) while connection notices are reported.
-async fn wait_for(session: &mut Session, want: impl Fn(&Event) -> bool) -> Result<Event> {
+/// Wait for an event (SUBACK, UNSUBACK) while connection notices are reported and messages
+/// are kept in `early`.
+async fn wait_for(
+    session: &mut Session,
+    early: &mut VecDeque<Publish>,
+    want: impl Fn(&Event) -> bool,
+) -> Result<Event> {
     loop {
         match session.notices.recv().await {
             Some(Notice::Event(e)) if want(&e) => return Ok(e),
+            Some(Notice::Event(Event::Message(p))) => early.push_back(p),
             Some(Notice::Closed(Err(msg), code)) => return Err(common::exit_with(code, msg)),
             Some(Notice::Closed(Ok(()), _)) | None => {
                 return Err(exit::runtime("the session ended unexpectedly"))
