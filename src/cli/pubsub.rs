@@ -177,10 +177,13 @@ pub struct PubArgs {
     pub reconnect: ReconnectArgs,
 }
 
+/// Named as the record keys they add (`packet-id` and `payload-size` are accepted too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Field {
     Dup,
+    #[value(name = "packet_id", alias = "packet-id")]
     PacketId,
+    #[value(name = "payload_size", alias = "payload-size")]
     PayloadSize,
 }
 
