@@ -86,10 +86,6 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         disconnect(&mut session).await;
         return Err(exit::rejected("every subscription was refused"));
     }
-    if args.exit_after_subscribe {
-        disconnect(&mut session).await;
-        return Ok(ExitCode::SUCCESS);
-    }
 
     let deadline = args
         .timeout
@@ -101,6 +97,10 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut scratch = Vec::new();
 
     let stop = loop {
+        // -E: done once what arrived before the SUBACK (already acknowledged) is printed.
+        if args.exit_after_subscribe && early.is_empty() {
+            break Stop::Done;
+        }
         tokio::select! {
             n = async {
                 match early.pop_front() {
