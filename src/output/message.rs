@@ -27,7 +27,10 @@ impl Serialize for Record<'_> {
         for f in self.fields {
             match f {
                 Field::Dup => m.serialize_entry("dup", &p.dup)?,
-                Field::PacketId => m.serialize_entry("packet_id", &p.packet_id)?,
+                // QoS 0 messages have no packet id: null, as in `published` records.
+                Field::PacketId => {
+                    m.serialize_entry("packet_id", &(p.packet_id != 0).then_some(p.packet_id))?
+                }
                 Field::PayloadSize => m.serialize_entry("payload_size", &p.payload.len())?,
             }
         }
