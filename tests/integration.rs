@@ -4,3 +4,4 @@ mod support;
 
 mod conn;
 mod harness_selftest;
+mod pubsub;
