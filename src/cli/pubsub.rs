@@ -162,7 +162,7 @@ pub struct PubArgs {
     #[arg(long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Message")]
     pub interval: Option<Duration>,
 
-    /// QoS 1/2 messages in flight at once [default: the broker's receive maximum]
+    /// QoS 1/2 messages in flight at once [default: 256, or the broker's receive maximum when lower]
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Message")]
     pub max_inflight: Option<u16>,
 

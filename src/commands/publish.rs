@@ -34,6 +34,9 @@ struct InputError {
 
 type Item = std::result::Result<Message, InputError>;
 
+/// In-flight QoS 1/2 messages when --max-inflight is not given (the broker may allow fewer).
+pub const DEFAULT_MAX_INFLIGHT: u16 = 256;
+
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut signals = common::Signals::new();
     let opts = ConnectOptions::from_args(&args.connect)?;
@@ -66,7 +69,10 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         tokio::spawn(read_jsonl(tx, template.clone(), opts.version, interval))
     };
 
-    let mut session = common::connect(&opts, &args.reconnect, args.max_inflight, 1024).await?;
+    // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
+    // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
+    let window = args.max_inflight.unwrap_or(DEFAULT_MAX_INFLIGHT);
+    let mut session = common::connect(&opts, &args.reconnect, Some(window), 1024).await?;
     let mut out = Output::new();
     let mut topics: HashMap<u64, (String, QoS, bool)> = HashMap::new();
     let (mut sent, mut done, mut rejected) = (0u64, 0u64, 0u64);
