@@ -16,6 +16,7 @@ pub async fn connect(
     rc: &ReconnectArgs,
     max_inflight: Option<u16>,
     notice_capacity: usize,
+    manual_ack: bool,
 ) -> Result<Session> {
     let tls = if opts.scheme.is_tls() {
         Some(transport::tls_client_config(&opts.tls)?)
@@ -39,6 +40,7 @@ pub async fn connect(
         },
         max_inflight,
         notice_capacity,
+        manual_ack,
     };
     Ok(Session::start(opts.clone(), tls, hs, settings))
 }

@@ -72,7 +72,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
     // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
     let window = args.max_inflight.unwrap_or(DEFAULT_MAX_INFLIGHT);
-    let mut session = common::connect(&opts, &args.reconnect, Some(window), 1024).await?;
+    let mut session = common::connect(&opts, &args.reconnect, Some(window), 1024, false).await?;
     let mut out = Output::new();
     let mut topics: HashMap<u64, (String, QoS, bool)> = HashMap::new();
     let (mut sent, mut done, mut rejected) = (0u64, 0u64, 0u64);

@@ -46,7 +46,11 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         (None, false) => Printer::Record,
     };
     let started = Instant::now();
-    let mut session = common::connect(&opts, &args.reconnect, None, args.queue.max(16)).await?;
+    // Messages are acknowledged once printed and flushed, so one that is not printed (after
+    // -C, on a signal) stays with the broker for the next session.
+    let mut session =
+        common::connect(&opts, &args.reconnect, None, args.queue.max(16), true).await?;
+    let mut acks: Vec<(u16, QoS)> = Vec::new();
     let mut out = Output::new();
     // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
     // the CONNACK) are held here and printed first.
@@ -97,8 +101,8 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut scratch = Vec::new();
 
     let stop = loop {
-        // -E: done once what arrived before the SUBACK (already acknowledged) is printed.
-        if args.exit_after_subscribe && early.is_empty() {
+        // -E: done once subscribed; what a resumed session had queued stays queued.
+        if args.exit_after_subscribe {
             break Stop::Done;
         }
         tokio::select! {
@@ -109,10 +113,10 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                 }
             } => match n {
                 Some(Notice::Event(Event::Message(p))) => {
-                    if args.filter_out.iter().any(|f| topic::matches(f, &p.topic)) {
-                        continue;
-                    }
-                    if args.no_retained && p.retain {
+                    if args.filter_out.iter().any(|f| topic::matches(f, &p.topic))
+                        || (args.no_retained && p.retain)
+                    {
+                        acks.push((p.packet_id, p.qos));
                         continue;
                     }
                     if args.retained_only {
@@ -151,20 +155,21 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                         }
                     }
                     received += 1;
+                    acks.push((p.packet_id, p.qos));
                     if args.count.is_some_and(|c| received >= c) {
                         break Stop::Done;
                     }
                     // Flush when nothing else is ready: a pipe sees each message at once,
                     // a firehose goes out in large writes.
                     if (early.is_empty() && session.notices.is_empty()) || out.buffer().len() >= 64 * 1024 {
-                        out.flush()?;
+                        flush(&mut out, &session, &mut acks).await?;
                     }
                 }
                 Some(Notice::Event(Event::PublishDone { reason: code, properties, .. })) if reason::is_error(code) => {
                     eprintln!("mqtt: clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, &properties));
                 }
                 Some(Notice::Closed(result, code)) => {
-                    out.flush()?;
+                    flush(&mut out, &session, &mut acks).await?;
                     return match result {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(msg) => Err(common::exit_with(code, msg)),
@@ -178,7 +183,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             _ = signals.recv() => break Stop::Signal,
         }
     };
-    out.flush()?;
+    flush(&mut out, &session, &mut acks).await?;
     disconnect(&mut session).await;
     match stop {
         Stop::Done | Stop::Signal => Ok(ExitCode::SUCCESS),
@@ -244,6 +249,20 @@ fn build_subscribe(args: &SubArgs, version: Version) -> Result<Subscribe> {
             ..Properties::default()
         },
     })
+}
+
+/// Write out what is buffered, then acknowledge the messages it held.
+async fn flush(out: &mut Output, session: &Session, acks: &mut Vec<(u16, QoS)>) -> Result<()> {
+    out.flush()?;
+    acks.retain(|(_, qos)| *qos != QoS::AtMostOnce);
+    if !acks.is_empty() {
+        // The session may have ended (it reports why separately); nothing to acknowledge then.
+        let _ = session
+            .requests
+            .send(Request::Ack(std::mem::take(acks)))
+            .await;
+    }
+    Ok(())
 }
 
 async fn send(session: &Session, req: Request) -> Result<()> {

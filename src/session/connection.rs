@@ -171,6 +171,8 @@ pub enum Request {
     },
     Subscribe(Subscribe),
     Unsubscribe(Unsubscribe),
+    /// Acknowledge consumed incoming messages (with `SessionSettings::manual_ack`).
+    Ack(Vec<(u16, QoS)>),
     /// Send DISCONNECT after everything requested before it, then close.
     Disconnect(Disconnect),
 }
@@ -217,6 +219,8 @@ pub struct SessionSettings {
     pub max_inflight: Option<u16>,
     /// Capacity of the notice channel (backpressure towards the socket when the command lags).
     pub notice_capacity: usize,
+    /// Incoming QoS 1/2 messages are acknowledged only by `Request::Ack`.
+    pub manual_ack: bool,
 }
 
 /// A running session: send requests, receive notices.
@@ -247,6 +251,7 @@ impl Session {
             receive_maximum: our.receive_maximum.unwrap_or(u16::MAX),
             topic_alias_maximum: our.topic_alias_maximum.unwrap_or(0),
             max_inflight: settings.max_inflight,
+            manual_ack: settings.manual_ack,
         };
         let mut state = State::new(cfg, now);
         let (resend, events) = state.on_connack(&hs.connack, version, now);
@@ -454,6 +459,13 @@ impl Driver {
                 self.subscriptions.retain(|s| !s.filters.is_empty());
                 let p = self.state.unsubscribe(unsub).map_err(state_fatal)?;
                 self.encode(&p, wbuf)?;
+            }
+            Request::Ack(ids) => {
+                for (id, qos) in ids {
+                    if let Some(p) = self.state.ack(id, qos) {
+                        self.encode(&p, wbuf)?;
+                    }
+                }
             }
             Request::Disconnect(d) => self.closing = Some(d),
         }

@@ -22,6 +22,9 @@ pub struct Config {
     pub topic_alias_maximum: u16,
     /// A cap on our own outbound window, below the server's receive maximum.
     pub max_inflight: Option<u16>,
+    /// Incoming QoS 1/2 messages are acknowledged (PUBACK / PUBREC) only when `ack` is called,
+    /// once the command has consumed them: a message is never acknowledged and then lost.
+    pub manual_ack: bool,
 }
 
 /// What happened, for the command to act on.
@@ -140,7 +143,11 @@ pub struct State {
     next_id: u16,
     seq: u64,
     outgoing: HashMap<u16, Outgoing>,
-    incoming_qos2: HashSet<u16>,
+    /// Incoming QoS 2 ids: `false` delivered but not yet PUBREC'd (manual ack), `true`
+    /// PUBREC sent, waiting for PUBREL. A PUBLISH with an id in here is not delivered again.
+    incoming_qos2: HashMap<u16, bool>,
+    /// Incoming QoS 1 ids delivered but not yet acknowledged (manual ack).
+    unacked_qos1: HashSet<u16>,
     pending_sub: HashSet<u16>,
     pending_unsub: HashSet<u16>,
     inbound_aliases: HashMap<u16, String>,
@@ -163,7 +170,8 @@ impl State {
             next_id: 0,
             seq: 0,
             outgoing: HashMap::new(),
-            incoming_qos2: HashSet::new(),
+            incoming_qos2: HashMap::new(),
+            unacked_qos1: HashSet::new(),
             pending_sub: HashSet::new(),
             pending_unsub: HashSet::new(),
             inbound_aliases: HashMap::new(),
@@ -231,7 +239,10 @@ impl State {
         self.retain_available = p.retain_available != Some(0);
         self.inbound_aliases.clear();
         self.outbound_aliases.clear();
-        self.incoming_qos2.retain(|_| ack.session_present);
+        if !ack.session_present {
+            self.incoming_qos2.clear();
+            self.unacked_qos1.clear();
+        }
         self.pending_sub.clear();
         self.pending_unsub.clear();
         self.last_sent = now;
@@ -455,7 +466,7 @@ impl State {
             Packet::PubRel(ack) => {
                 // Known or not (a resumed session may carry one from an earlier process), the
                 // answer is PUBCOMP; v5 says "Packet Identifier not found" for an unknown one.
-                let known = self.incoming_qos2.remove(&ack.packet_id);
+                let known = self.incoming_qos2.remove(&ack.packet_id).is_some();
                 let reason = if known || self.version != Version::V5 {
                     0
                 } else {
@@ -519,29 +530,61 @@ impl State {
         match p.qos {
             QoS::AtMostOnce => events.push(Event::Message(p)),
             QoS::AtLeastOnce => {
-                out.push(Packet::PubAck(Ack {
-                    packet_id: p.packet_id,
-                    ..Ack::default()
-                }));
+                if self.cfg.manual_ack {
+                    self.unacked_qos1.insert(p.packet_id);
+                    self.check_receive_maximum()?;
+                } else {
+                    out.push(Packet::PubAck(Ack::new(p.packet_id)));
+                }
                 events.push(Event::Message(p));
             }
             QoS::ExactlyOnce => {
                 let id = p.packet_id;
-                if self.incoming_qos2.insert(id) {
-                    if self.version == Version::V5
-                        && self.incoming_qos2.len() > usize::from(self.cfg.receive_maximum)
-                    {
-                        return Err(StateError::ReceiveMaximumExceeded(self.cfg.receive_maximum));
+                match self.incoming_qos2.get(&id) {
+                    // Already delivered: a resend. Answer if we had answered, else wait for
+                    // the command's acknowledgement.
+                    Some(true) => out.push(Packet::PubRec(Ack::new(id))),
+                    Some(false) => {}
+                    None => {
+                        let manual = self.cfg.manual_ack;
+                        self.incoming_qos2.insert(id, !manual);
+                        self.check_receive_maximum()?;
+                        if !manual {
+                            out.push(Packet::PubRec(Ack::new(id)));
+                        }
+                        events.push(Event::Message(p));
                     }
-                    events.push(Event::Message(p));
                 }
-                out.push(Packet::PubRec(Ack {
-                    packet_id: id,
-                    ..Ack::default()
-                }));
             }
         }
         Ok(())
+    }
+
+    fn check_receive_maximum(&self) -> Result<(), StateError> {
+        let unacked = self.unacked_qos1.len() + self.incoming_qos2.len();
+        if self.version == Version::V5 && unacked > usize::from(self.cfg.receive_maximum) {
+            return Err(StateError::ReceiveMaximumExceeded(self.cfg.receive_maximum));
+        }
+        Ok(())
+    }
+
+    /// The command consumed an incoming message (manual acknowledgement): the PUBACK or PUBREC
+    /// to send, if the id is still awaiting one on this session.
+    pub fn ack(&mut self, packet_id: u16, qos: QoS) -> Option<Packet> {
+        match qos {
+            QoS::AtMostOnce => None,
+            QoS::AtLeastOnce => self
+                .unacked_qos1
+                .remove(&packet_id)
+                .then(|| Packet::PubAck(Ack::new(packet_id))),
+            QoS::ExactlyOnce => match self.incoming_qos2.get_mut(&packet_id) {
+                Some(received @ false) => {
+                    *received = true;
+                    Some(Packet::PubRec(Ack::new(packet_id)))
+                }
+                _ => None,
+            },
+        }
     }
 
     /// The next instant `on_tick` must run at, if keep alive is on.

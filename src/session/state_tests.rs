@@ -13,6 +13,7 @@ fn cfg() -> Config {
         receive_maximum: 4,
         topic_alias_maximum: 5,
         max_inflight: None,
+        manual_ack: false,
     }
 }
 
@@ -535,4 +536,128 @@ fn packets_a_client_never_receives_are_errors() {
         StateError::UnexpectedPacket("PINGREQ")
     );
     assert!(feed(&mut s, Packet::ConnAck(ConnAck::default()), now).is_err());
+}
+
+fn manual() -> State {
+    let now = Instant::now();
+    let mut s = State::new(
+        Config {
+            manual_ack: true,
+            ..cfg()
+        },
+        now,
+    );
+    s.on_connack(&ConnAck::default(), Version::V5, now);
+    s
+}
+
+#[test]
+fn manual_ack_defers_puback_until_consumed() {
+    let now = Instant::now();
+    let mut s = manual();
+    let p = Publish {
+        packet_id: 5,
+        ..publish("t", QoS::AtLeastOnce)
+    };
+    let (out, ev) = feed(&mut s, Packet::Publish(p), now).unwrap();
+    assert!(out.is_empty(), "no PUBACK before the command consumed it");
+    assert_eq!(ev.len(), 1);
+    assert_eq!(s.ack(5, QoS::AtLeastOnce), Some(Packet::PubAck(ack(5))));
+    assert_eq!(s.ack(5, QoS::AtLeastOnce), None, "acknowledged once");
+}
+
+#[test]
+fn manual_ack_defers_pubrec_and_never_delivers_twice() {
+    let now = Instant::now();
+    let mut s = manual();
+    let p = Publish {
+        packet_id: 9,
+        ..publish("t", QoS::ExactlyOnce)
+    };
+    let (out, ev) = feed(&mut s, Packet::Publish(p.clone()), now).unwrap();
+    assert!(out.is_empty());
+    assert_eq!(ev.len(), 1);
+    // Resent before the command acknowledged it (e.g. after a reconnect): not delivered again.
+    let (out, ev) = feed(
+        &mut s,
+        Packet::Publish(Publish {
+            dup: true,
+            ..p.clone()
+        }),
+        now,
+    )
+    .unwrap();
+    assert!(out.is_empty() && ev.is_empty());
+    assert_eq!(s.ack(9, QoS::ExactlyOnce), Some(Packet::PubRec(ack(9))));
+    let (out, ev) = feed(&mut s, Packet::Publish(Publish { dup: true, ..p }), now).unwrap();
+    assert_eq!(out, vec![Packet::PubRec(ack(9))]);
+    assert!(ev.is_empty());
+    let (out, _) = feed(&mut s, Packet::PubRel(ack(9)), now).unwrap();
+    assert_eq!(out, vec![Packet::PubComp(ack(9))]);
+}
+
+#[test]
+fn unacknowledged_ids_are_forgotten_when_the_session_is_lost() {
+    let now = Instant::now();
+    let mut s = manual();
+    feed(
+        &mut s,
+        Packet::Publish(Publish {
+            packet_id: 5,
+            ..publish("t", QoS::AtLeastOnce)
+        }),
+        now,
+    )
+    .unwrap();
+    s.on_connack(&ConnAck::default(), Version::V5, now);
+    assert_eq!(
+        s.ack(5, QoS::AtLeastOnce),
+        None,
+        "the new session does not know id 5"
+    );
+    let mut kept = manual();
+    feed(
+        &mut kept,
+        Packet::Publish(Publish {
+            packet_id: 5,
+            ..publish("t", QoS::AtLeastOnce)
+        }),
+        now,
+    )
+    .unwrap();
+    kept.on_connack(
+        &ConnAck {
+            session_present: true,
+            ..ConnAck::default()
+        },
+        Version::V5,
+        now,
+    );
+    assert_eq!(kept.ack(5, QoS::AtLeastOnce), Some(Packet::PubAck(ack(5))));
+}
+
+#[test]
+fn unacknowledged_messages_count_against_our_receive_maximum() {
+    let now = Instant::now();
+    let mut s = manual();
+    for id in 1..=4 {
+        feed(
+            &mut s,
+            Packet::Publish(Publish {
+                packet_id: id,
+                ..publish("t", QoS::AtLeastOnce)
+            }),
+            now,
+        )
+        .unwrap();
+    }
+    let err = feed(
+        &mut s,
+        Packet::Publish(Publish {
+            packet_id: 5,
+            ..publish("t", QoS::AtLeastOnce)
+        }),
+        now,
+    );
+    assert_eq!(err.unwrap_err(), StateError::ReceiveMaximumExceeded(4));
 }
