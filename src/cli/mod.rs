@@ -31,7 +31,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Print help (see more with '--help')
+    /// Print help
     #[arg(long, action = ArgAction::Help, global = true)]
     pub help: Option<bool>,
 
@@ -68,13 +68,13 @@ Exit codes: 0 connected, 2 usage error, 3 could not connect (DNS, TCP, TLS, time
 
 #[derive(Debug, Args)]
 pub struct ConnArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
     /// Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no
     /// duration is given; prints a `disconnected` record and exits 1 if the server drops it
     #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "forever", value_parser = hold_duration)]
     pub hold: Option<Hold>,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// How long `conn --hold` keeps the connection.

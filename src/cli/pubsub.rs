@@ -90,9 +90,6 @@ malformed --jsonl line), 3 could not connect, 4 refused, 5 the broker rejected a
 #[command(group(ArgGroup::new("source").required(true).multiple(false)
     .args(["message", "file", "stdin", "lines", "null", "jsonl", "payload_size"])))]
 pub struct PubArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
     /// Topic to publish to (with --jsonl: the default for records without a topic)
     #[arg(
         short = 't',
@@ -174,6 +171,9 @@ pub struct PubArgs {
     pub properties: MessageProperties,
 
     #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
     pub reconnect: ReconnectArgs,
 }
 
@@ -203,9 +203,6 @@ first; 5 every subscription refused; 3 could not connect; 4 refused; 1 connectio
 
 #[derive(Debug, Args)]
 pub struct SubArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
     /// Topic filter to subscribe to (repeatable)
     #[arg(
         short = 't',
@@ -314,6 +311,9 @@ pub struct SubArgs {
     /// Receive queue: messages held while stdout is slow before reading from the broker pauses
     #[arg(long, default_value = "1024", value_name = "N", hide = true)]
     pub queue: usize,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 
     #[command(flatten)]
     pub reconnect: ReconnectArgs,
