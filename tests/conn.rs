@@ -455,3 +455,27 @@ fn usage_errors_exit_2_before_connecting() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn source_ip_binds_the_local_address() {
+    let b = Broker::plain();
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "-L",
+        &b.url("mqtt"),
+        "--source-ip",
+        "127.0.0.7",
+        "-i",
+        "from-seven",
+    ]));
+    cmd::assert_success(&out);
+    let log = b.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("from 127.0.0.7") && l.contains("from-seven")),
+        "{log}"
+    );
+    let out =
+        cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtt"), "--source-ip", "not-an-ip"]));
+    cmd::assert_code(&out, 2);
+}
