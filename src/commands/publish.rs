@@ -272,79 +272,71 @@ async fn repeat(
     }
 }
 
-/// Lines of stdin as they arrive; only `\n` ends a line, so any bytes are a payload.
-async fn read_lines(tx: mpsc::Sender<Item>, template: Publish, interval: Option<Duration>) {
+/// Each line of stdin as it arrives (only `\n` ends a line, and it is not part of the line),
+/// turned into an item by `make` (None skips the line); stops after the first error.
+async fn read_stdin_lines(
+    tx: mpsc::Sender<Item>,
+    interval: Option<Duration>,
+    mut make: impl FnMut(u64, Vec<u8>) -> Option<Item>,
+) {
     let mut stdin = BufReader::with_capacity(256 * 1024, tokio::io::stdin());
     let mut seq = 0;
     loop {
         let mut line = Vec::new();
-        match stdin.read_until(b'\n', &mut line).await {
+        let item = match stdin.read_until(b'\n', &mut line).await {
             Ok(0) => return,
             Ok(_) => {
                 if line.last() == Some(&b'\n') {
                     line.pop();
                 }
                 seq += 1;
-                pause(interval, seq).await;
-                let publish = Publish {
-                    payload: Bytes::from(line),
-                    ..template.clone()
-                };
-                if tx.send(Ok(Message { seq, publish })).await.is_err() {
-                    return;
+                match make(seq, line) {
+                    Some(item) => item,
+                    None => continue,
                 }
             }
-            Err(e) => {
-                let _ = tx
-                    .send(Err(InputError {
-                        seq: seq + 1,
-                        message: format!("cannot read standard input: {e}"),
-                    }))
-                    .await;
-                return;
-            }
+            Err(e) => Err(InputError {
+                seq: seq + 1,
+                message: format!("cannot read standard input: {e}"),
+            }),
+        };
+        let stop = item.is_err();
+        pause(interval, seq).await;
+        if tx.send(item).await.is_err() || stop {
+            return;
         }
     }
 }
 
+/// `-l`: every line is a payload, an empty one too.
+async fn read_lines(tx: mpsc::Sender<Item>, template: Publish, interval: Option<Duration>) {
+    read_stdin_lines(tx, interval, |seq, line| {
+        let publish = Publish {
+            payload: Bytes::from(line),
+            ..template.clone()
+        };
+        Some(Ok(Message { seq, publish }))
+    })
+    .await
+}
+
+/// `--jsonl`: every non-blank line is a message record.
 async fn read_jsonl(
     tx: mpsc::Sender<Item>,
     template: Publish,
     version: Version,
     interval: Option<Duration>,
 ) {
-    let mut stdin = BufReader::with_capacity(256 * 1024, tokio::io::stdin());
-    let mut seq = 0;
-    loop {
-        let mut line = Vec::new();
-        match stdin.read_until(b'\n', &mut line).await {
-            Ok(0) => return,
-            Ok(_) => {
-                seq += 1;
-                if line.iter().all(|b| b.is_ascii_whitespace()) {
-                    continue;
-                }
-                let item = match message_from_record(&line, &template, version) {
-                    Ok(publish) => Ok(Message { seq, publish }),
-                    Err(message) => Err(InputError { seq, message }),
-                };
-                let stop = item.is_err();
-                pause(interval, seq).await;
-                if tx.send(item).await.is_err() || stop {
-                    return;
-                }
-            }
-            Err(e) => {
-                let _ = tx
-                    .send(Err(InputError {
-                        seq: seq + 1,
-                        message: format!("cannot read standard input: {e}"),
-                    }))
-                    .await;
-                return;
-            }
+    read_stdin_lines(tx, interval, |seq, line| {
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            return None;
         }
-    }
+        Some(match message_from_record(&line, &template, version) {
+            Ok(publish) => Ok(Message { seq, publish }),
+            Err(message) => Err(InputError { seq, message }),
+        })
+    })
+    .await
 }
 
 /// A PUBLISH from a message record (what `sub` prints); the record's fields override the
