@@ -66,9 +66,9 @@ pub fn exit_with(code: u8, msg: String) -> anyhow::Error {
 }
 
 /// `Not authorized (0x87): reason string`
-pub fn reason_text(packet: PacketType, code: u8, props: &Properties) -> String {
+pub fn reason_text(packet: PacketType, code: u8, props: Option<&Properties>) -> String {
     let mut s = format!("{} ({code:#04x})", reason::name(packet, code));
-    if let Some(r) = &props.reason_string {
+    if let Some(r) = props.and_then(|p| p.reason_string.as_ref()) {
         s.push_str(": ");
         s.push_str(r);
     }

@@ -23,7 +23,7 @@ use crate::session::{ConnectOptions, Notice, Request};
 /// One message to publish; `seq` counts from 1 (the line number for -l and --jsonl).
 struct Message {
     seq: u64,
-    publish: Publish,
+    publish: Box<Publish>,
 }
 
 /// A problem in the input, reported after what was already read is published.
@@ -100,7 +100,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                         eprintln!(
                             "mqtt: message {token} to '{}' rejected: {}",
                             common::shorten(&topic),
-                            common::reason_text(PacketType::PubAck, code, &properties)
+                            common::reason_text(PacketType::PubAck, code, properties.as_deref())
                         );
                     }
                     if !args.no_output {
@@ -114,7 +114,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                         r.insert("packet_id".into(), if packet_id == 0 { Value::Null } else { packet_id.into() });
                         r.insert("reason_code".into(), code.into());
                         r.insert("reason_name".into(), reason::name(PacketType::PubAck, code).into());
-                        let props = record::properties(&properties);
+                        let props = properties.as_deref().map(record::properties).unwrap_or_default();
                         if !props.is_empty() {
                             r.insert("properties".into(), Value::Object(props));
                         }
@@ -262,10 +262,10 @@ async fn repeat(
 ) {
     for seq in 1..=n {
         pause(interval, seq).await;
-        let publish = Publish {
+        let publish = Box::new(Publish {
             payload: payload.clone(),
             ..template.clone()
-        };
+        });
         if tx.send(Ok(Message { seq, publish })).await.is_err() {
             return;
         }
@@ -311,10 +311,10 @@ async fn read_stdin_lines(
 /// `-l`: every line is a payload, an empty one too.
 async fn read_lines(tx: mpsc::Sender<Item>, template: Publish, interval: Option<Duration>) {
     read_stdin_lines(tx, interval, |seq, line| {
-        let publish = Publish {
+        let publish = Box::new(Publish {
             payload: Bytes::from(line),
             ..template.clone()
-        };
+        });
         Some(Ok(Message { seq, publish }))
     })
     .await
@@ -332,7 +332,10 @@ async fn read_jsonl(
             return None;
         }
         Some(match message_from_record(&line, &template, version) {
-            Ok(publish) => Ok(Message { seq, publish }),
+            Ok(publish) => Ok(Message {
+                seq,
+                publish: Box::new(publish),
+            }),
             Err(message) => Err(InputError { seq, message }),
         })
     })

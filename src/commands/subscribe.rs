@@ -82,7 +82,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             eprintln!(
                 "mqtt: subscription to '{}' refused: {}",
                 common::shorten(f),
-                common::reason_text(PacketType::SubAck, *code, &ack.properties)
+                common::reason_text(PacketType::SubAck, *code, Some(&ack.properties))
             );
         }
     }
@@ -134,7 +134,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                             properties: Properties::default(),
                             ..Publish::default()
                         };
-                        send(&session, Request::Publish { publish: clear, token: 0, auto_alias: false }).await?;
+                        send(&session, Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
                     }
                     let time = record::now();
                     match &printer {
@@ -166,7 +166,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     }
                 }
                 Some(Notice::Event(Event::PublishDone { reason: code, properties, .. })) if reason::is_error(code) => {
-                    eprintln!("mqtt: clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, &properties));
+                    eprintln!("mqtt: clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, properties.as_deref()));
                 }
                 Some(Notice::Closed(result, code)) => {
                     flush(&mut out, &session, &mut acks).await?;
@@ -277,7 +277,7 @@ async fn send(session: &Session, req: Request) -> Result<()> {
 /// are kept in `early`.
 async fn wait_for(
     session: &mut Session,
-    early: &mut VecDeque<Publish>,
+    early: &mut VecDeque<Box<Publish>>,
     want: impl Fn(&Event) -> bool,
 ) -> Result<Event> {
     loop {

@@ -165,7 +165,7 @@ async fn handshake_once(
 pub enum Request {
     /// Publish; `token` comes back in `Event::PublishDone`.
     Publish {
-        publish: Publish,
+        publish: Box<Publish>,
         token: u64,
         auto_alias: bool,
     },
@@ -179,7 +179,6 @@ pub enum Request {
 
 /// What the driver tells the command.
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // the common case is the large one (a message)
 pub enum Notice {
     Event(Event),
     /// The connection was lost; the driver is reconnecting.
@@ -287,7 +286,7 @@ struct Driver {
     notices: mpsc::Sender<Notice>,
     pending: VecDeque<Notice>,
     /// Publishes waiting for room in the send window.
-    queued: VecDeque<(Publish, u64, bool)>,
+    queued: VecDeque<(Box<Publish>, u64, bool)>,
     /// Every SUBSCRIBE sent, to renew them when a reconnect finds no session.
     subscriptions: Vec<Subscribe>,
     /// SUBACKs of renewals still to come (not reported).
@@ -482,7 +481,7 @@ impl Driver {
                 break;
             };
             let qos = publish.qos;
-            match self.state.publish(publish, token, auto_alias) {
+            match self.state.publish(*publish, token, auto_alias) {
                 Ok(packet) => {
                     self.encode(&packet, wbuf)?;
                     if qos == QoS::AtMostOnce {
@@ -490,7 +489,7 @@ impl Driver {
                             token,
                             packet_id: 0,
                             reason: 0,
-                            properties: Properties::default(),
+                            properties: None,
                         }));
                     }
                 }
@@ -514,7 +513,7 @@ impl Driver {
                         token,
                         packet_id: 0,
                         reason,
-                        properties,
+                        properties: Some(Box::new(properties)),
                     }));
                 }
                 Err(e) => return Err(state_fatal(e)),
@@ -600,7 +599,13 @@ impl Driver {
                 }
                 r = rd.read_buf(&mut rbuf), if read_room => {
                     match r {
-                        Ok(0) => return self.lost("the broker closed the connection"),
+                        Ok(0) if rbuf.is_empty() => return self.lost("the broker closed the connection"),
+                        Ok(0) => {
+                            return self.lost(&format!(
+                                "the broker closed the connection in the middle of a packet ({} bytes of it received)",
+                                rbuf.len()
+                            ))
+                        }
                         Ok(_) => {
                             if let Err(e) = self.absorb(&mut rbuf, &mut wbuf, &mut out, &mut events) {
                                 // Tell the broker why, best effort, before closing.

@@ -29,21 +29,24 @@ pub struct Config {
 
 /// What happened, for the command to act on.
 #[derive(Clone, Debug, PartialEq)]
+/// Large payloads are boxed so that an event moves as a few words (events cross channels
+/// once per message).
 pub enum Event {
     /// An application message, aliases resolved, delivered once (QoS 2 duplicates dropped).
-    Message(Publish),
+    Message(Box<Publish>),
     /// An outbound QoS 1/2 PUBLISH finished: PUBACK, PUBCOMP, or a PUBREC with an error reason.
-    /// For QoS 0, the driver reports this itself once the bytes are written.
+    /// For QoS 0, the driver reports this itself once the bytes are written. `properties` are
+    /// the acknowledgement's, when it had any.
     PublishDone {
         token: u64,
         packet_id: u16,
         reason: u8,
-        properties: Properties,
+        properties: Option<Box<Properties>>,
     },
-    SubAck(SubAck),
-    UnsubAck(UnsubAck),
-    Disconnect(Disconnect),
-    Auth(Auth),
+    SubAck(Box<SubAck>),
+    UnsubAck(Box<UnsubAck>),
+    Disconnect(Box<Disconnect>),
+    Auth(Box<Auth>),
     PingResp,
 }
 
@@ -282,7 +285,7 @@ impl State {
                     token,
                     packet_id: id,
                     reason: 0,
-                    properties: Properties::default(),
+                    properties: None,
                 }),
             }
         }
@@ -485,7 +488,7 @@ impl State {
                         id: ack.packet_id,
                     });
                 }
-                events.push(Event::SubAck(ack));
+                events.push(Event::SubAck(Box::new(ack)));
             }
             Packet::UnsubAck(ack) => {
                 if !self.pending_unsub.remove(&ack.packet_id) {
@@ -494,11 +497,11 @@ impl State {
                         id: ack.packet_id,
                     });
                 }
-                events.push(Event::UnsubAck(ack));
+                events.push(Event::UnsubAck(Box::new(ack)));
             }
             Packet::PingResp => events.push(Event::PingResp),
-            Packet::Disconnect(d) => events.push(Event::Disconnect(d)),
-            Packet::Auth(a) => events.push(Event::Auth(a)),
+            Packet::Disconnect(d) => events.push(Event::Disconnect(Box::new(d))),
+            Packet::Auth(a) => events.push(Event::Auth(Box::new(a))),
             Packet::Connect(_) => return Err(StateError::UnexpectedPacket("CONNECT")),
             Packet::ConnAck(_) => return Err(StateError::UnexpectedPacket("a second CONNACK")),
             Packet::Subscribe(_) => return Err(StateError::UnexpectedPacket("SUBSCRIBE")),
@@ -528,7 +531,7 @@ impl State {
             }
         }
         match p.qos {
-            QoS::AtMostOnce => events.push(Event::Message(p)),
+            QoS::AtMostOnce => events.push(Event::Message(Box::new(p))),
             QoS::AtLeastOnce => {
                 if self.cfg.manual_ack {
                     self.unacked_qos1.insert(p.packet_id);
@@ -536,7 +539,7 @@ impl State {
                 } else {
                     out.push(Packet::PubAck(Ack::new(p.packet_id)));
                 }
-                events.push(Event::Message(p));
+                events.push(Event::Message(Box::new(p)));
             }
             QoS::ExactlyOnce => {
                 let id = p.packet_id;
@@ -552,7 +555,7 @@ impl State {
                         if !manual {
                             out.push(Packet::PubRec(Ack::new(id)));
                         }
-                        events.push(Event::Message(p));
+                        events.push(Event::Message(Box::new(p)));
                     }
                 }
             }
@@ -624,7 +627,7 @@ fn done(token: u64, ack: Ack) -> Event {
         token,
         packet_id: ack.packet_id,
         reason: ack.reason,
-        properties: ack.properties,
+        properties: (!ack.properties.is_empty()).then(|| Box::new(ack.properties)),
     }
 }
 

@@ -86,7 +86,7 @@ fn qos1_flow_completes_on_puback_with_token() {
             token: 7,
             packet_id: 1,
             reason: 0,
-            properties: Properties::default()
+            properties: None
         }]
     );
     assert_eq!(s.inflight(), 0);
@@ -295,7 +295,7 @@ fn incoming_qos1_is_acked_and_delivered() {
     };
     let (out, ev) = feed(&mut s, Packet::Publish(p.clone()), now).unwrap();
     assert_eq!(out, vec![Packet::PubAck(ack(5))]);
-    assert_eq!(ev, vec![Event::Message(p)]);
+    assert_eq!(ev, vec![Event::Message(Box::new(p))]);
 }
 
 #[test]
@@ -523,7 +523,7 @@ fn suback_must_match_a_pending_subscribe() {
         ..SubAck::default()
     };
     let (_, ev) = feed(&mut s, Packet::SubAck(suback.clone()), now).unwrap();
-    assert_eq!(ev, vec![Event::SubAck(suback.clone())]);
+    assert_eq!(ev, vec![Event::SubAck(Box::new(suback.clone()))]);
     assert!(feed(&mut s, Packet::SubAck(suback), now).is_err());
 }
 
