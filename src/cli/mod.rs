@@ -115,6 +115,7 @@ pub struct ConnectArgs {
         short = 'L',
         long,
         env = "MQTT_URL",
+        hide_env_values = true,
         value_name = "URL",
         help_heading = "Connection"
     )]
@@ -389,6 +390,7 @@ pub struct ConnectArgs {
     #[arg(
         long,
         env = "MQTT_AUTH_DATA",
+        hide_env_values = true,
         value_name = "DATA",
         requires = "auth_method",
         help_heading = "MQTT 5"
