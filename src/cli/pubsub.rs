@@ -140,7 +140,7 @@ pub struct PubArgs {
     pub payload_size: Option<u64>,
 
     /// Decode -m from base64 or hex first
-    #[arg(long, value_enum, requires = "message", help_heading = "Message")]
+    #[arg(long, value_enum, requires = "message", conflicts_with_all = ["file", "stdin", "lines", "null", "jsonl", "payload_size"], help_heading = "Message")]
     pub encoding: Option<Encoding>,
 
     /// Quality of service
