@@ -9,6 +9,8 @@ pub mod connect;
 mod error;
 pub mod packet;
 pub mod properties;
+#[cfg(test)]
+mod proptests;
 pub mod publish;
 pub mod reason;
 pub mod subscribe;
