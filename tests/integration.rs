@@ -3,5 +3,7 @@
 mod support;
 
 mod conn;
+mod faults;
 mod harness_selftest;
+mod hostile;
 mod pubsub;
