@@ -3,5 +3,7 @@
 mod support;
 
 mod conn;
+mod generate;
 mod harness_selftest;
+mod profile;
 mod pubsub;

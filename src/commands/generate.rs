@@ -18,10 +18,6 @@ use clap_mangen::Man;
 use crate::cli::generate::{Generate, GenerateArgs, Shell};
 use crate::cli::Cli;
 
-/// The command that regenerates the committed files (named in the drift test's message).
-pub const REGENERATE: &str =
-    "cargo run -- generate completions --out completions && cargo run -- generate man --out man";
-
 pub fn run(args: GenerateArgs) -> Result<ExitCode> {
     match args.what {
         Generate::Completions { out, shell } => {
