@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Conn(args) => current_thread()?.block_on(commands::conn::run(args)),
         Command::Pub(args) => current_thread()?.block_on(commands::publish::run(args)),
         Command::Sub(args) => current_thread()?.block_on(commands::subscribe::run(args)),
+        Command::Generate(args) => commands::generate::run(args),
     }
 }
 

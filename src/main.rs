@@ -1,9 +1,10 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = mqtt::cli::Cli::parse();
+    let cli = match mqtt::cli::parse() {
+        Ok(cli) => cli,
+        Err(err) => return mqtt::exit::report(&err),
+    };
     match mqtt::run(cli) {
         Ok(code) => code,
         Err(err) => mqtt::exit::report(&err),

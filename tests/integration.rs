@@ -4,6 +4,8 @@ mod support;
 
 mod conn;
 mod faults;
+mod generate;
 mod harness_selftest;
 mod hostile;
+mod profile;
 mod pubsub;

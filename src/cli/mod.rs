@@ -3,16 +3,26 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::protocol::{QoS, Version};
 
+pub mod generate;
 pub mod parse;
+pub mod profile;
 pub mod pubsub;
 
 pub use pubsub::{PubArgs, SubArgs};
 
 const AFTER_HELP: &str = "\
+Examples:
+  mqtt conn -h broker.example                       # can I connect? (JSON CONNACK, exit code)
+  mqtt sub -t 'sensors/#' -C 10 | jq -c .payload    # ten messages as JSON lines
+  mqtt pub -t sensors/1 -m '{\"t\":21.5}' -q 1
+  mqtt sub --profile prod -t 'alerts/#'             # a broker from ~/.config/mqtt/config.toml
+  mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker
+  mqtt pub --help                                   # the options and examples of one command
+
 Exit codes: 0 success, 1 runtime error, 2 usage error, 3 could not connect, 4 connection refused,
 5 operation rejected, 6 timeout, 130 interrupted. Every connection option also reads an MQTT_*
 environment variable (shown in [env: ...]).";
@@ -53,6 +63,31 @@ pub enum Command {
     /// Subscribe and print each message as a JSON line; stop on count or timeout
     #[command(disable_help_flag = true, after_help = pubsub::SUB_EXAMPLES)]
     Sub(SubArgs),
+
+    /// Write shell completions or man pages (for packagers; output is committed in the repo)
+    #[command(hide = true, disable_help_flag = true)]
+    Generate(generate::GenerateArgs),
+}
+
+impl Command {
+    /// The connection options of this command, which a profile fills (None: no connection).
+    pub fn connect_args_mut(&mut self) -> Option<&mut ConnectArgs> {
+        match self {
+            Command::Conn(a) => Some(&mut a.connect),
+            Command::Pub(a) => Some(&mut a.connect),
+            Command::Sub(a) => Some(&mut a.connect),
+            Command::Generate(_) => None,
+        }
+    }
+}
+
+/// Parse the process's command line (exiting on a usage error as clap does), then fill the
+/// connection options left at their defaults from the selected profile (`profile`).
+pub fn parse() -> anyhow::Result<Cli> {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    profile::apply(&mut cli, &matches)?;
+    Ok(cli)
 }
 
 const CONN_EXAMPLES: &str = "\
@@ -120,6 +155,26 @@ pub struct ConnectArgs {
         help_heading = "Connection"
     )]
     pub url: Option<String>,
+
+    /// Take the broker and connection defaults from profile NAME of the config file [default:
+    /// the config file's default_profile, or its [default] profile]
+    #[arg(
+        long,
+        env = "MQTT_PROFILE",
+        value_name = "NAME",
+        help_heading = "Connection"
+    )]
+    pub profile: Option<String>,
+
+    /// Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or
+    /// ~/.config/mqtt/config.toml]
+    #[arg(
+        long,
+        env = "MQTT_CONFIG",
+        value_name = "FILE",
+        help_heading = "Connection"
+    )]
+    pub config: Option<PathBuf>,
 
     /// MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the
     /// broker refuses version 5]

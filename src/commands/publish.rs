@@ -15,6 +15,7 @@ use super::common;
 use crate::cli::pubsub::{Encoding, MessageProperties};
 use crate::cli::PubArgs;
 use crate::exit;
+use crate::output::progress::{self, Progress};
 use crate::output::{payload, record, Output};
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
 use crate::session::state::Event;
@@ -73,6 +74,8 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
     let window = args.max_inflight.unwrap_or(DEFAULT_MAX_INFLIGHT);
     let mut session = common::connect(&opts, &args.reconnect, Some(window), 1024, false).await?;
+    // On a terminal, a bar for a large -f or a file on stdin; cleared when dropped.
+    let _progress = Progress::for_publish(&args);
     let mut out = Output::new();
     let mut topics: HashMap<u64, (String, QoS, bool)> = HashMap::new();
     let (mut sent, mut done, mut rejected) = (0u64, 0u64, 0u64);
@@ -279,7 +282,7 @@ async fn read_stdin_lines(
     interval: Option<Duration>,
     mut make: impl FnMut(u64, Vec<u8>) -> Option<Item>,
 ) {
-    let mut stdin = BufReader::with_capacity(256 * 1024, tokio::io::stdin());
+    let mut stdin = BufReader::with_capacity(256 * 1024, progress::counted(tokio::io::stdin()));
     let mut seq = 0;
     loop {
         let mut line = Vec::new();

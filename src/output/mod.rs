@@ -1,6 +1,7 @@
 //! What goes to stdout: JSON line records, payload encodings, the buffered writer.
 pub mod message;
 pub mod payload;
+pub mod progress;
 pub mod record;
 pub mod template;
 pub mod writer;

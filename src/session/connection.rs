@@ -583,8 +583,9 @@ impl Driver {
                     }
                 }
                 r = wr.write_buf(&mut wbuf), if !wbuf.is_empty() => {
-                    if let Err(e) = r {
-                        return End::Lost(format!("write failed: {e}"));
+                    match r {
+                        Ok(n) => crate::output::progress::written(n),
+                        Err(e) => return End::Lost(format!("write failed: {e}")),
                     }
                     if wbuf.is_empty() {
                         if let Err(e) = wr.flush().await {

@@ -289,13 +289,14 @@ impl ConnectOptions {
     }
 }
 
-struct Url {
-    scheme: Scheme,
-    host: String,
-    port: Option<u16>,
-    username: Option<String>,
-    password: Option<String>,
-    path: Option<String>,
+/// The parts of a `-L/--url` (also used by connection profiles).
+pub struct Url {
+    pub scheme: Scheme,
+    pub host: String,
+    pub port: Option<u16>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub path: Option<String>,
 }
 
 fn percent_decode(s: &str) -> Result<String> {
@@ -318,7 +319,7 @@ fn percent_decode(s: &str) -> Result<String> {
     String::from_utf8(out).map_err(|_| exit::usage("the URL's user info is not UTF-8"))
 }
 
-fn parse_url(url: &str) -> Result<Url> {
+pub fn parse_url(url: &str) -> Result<Url> {
     let bad = |why: &str| {
         exit::usage(format!("invalid URL: {why} (expected mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path])"))
     };

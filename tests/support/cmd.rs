@@ -17,7 +17,7 @@ use serde_json::Value;
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A `Command` for the built `mqtt` binary, with every `MQTT_*` variable removed from its
-/// environment and stdin closed (override with `.stdin(..)`).
+/// environment, no config file of profiles, and stdin closed (override with `.stdin(..)`).
 pub fn mqtt() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mqtt"));
     for (key, _) in std::env::vars_os() {
@@ -25,7 +25,11 @@ pub fn mqtt() -> Command {
             cmd.env_remove(key);
         }
     }
-    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
+    // No connection profile of the user running the tests applies (`--config`,
+    // MQTT_CONFIG or XDG_CONFIG_HOME set by a test still do).
+    cmd.env("XDG_CONFIG_HOME", "/nonexistent/mqtt-tests")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
     cmd
 }
 

@@ -1,0 +1,230 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mqtt_global_optspecs
+    string join \n help version
+end
+
+function __fish_mqtt_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mqtt_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mqtt_using_subcommand
+    set -l cmd (__fish_mqtt_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mqtt -n "__fish_mqtt_needs_command" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_needs_command" -l version -d 'Print version'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l hold -d 'Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no duration is given; prints a `disconnected` record and exits 1 if the server drops it' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l source-ip -d 'Local address to connect from' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s t -l topic -d 'Topic to publish to (with --jsonl: the default for records without a topic)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s m -l message -d 'The message payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s f -l file -d 'Publish the whole file as one message (binary-safe)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
+hex\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l repeat -d 'Publish the message N times' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l interval -d 'Wait DURATION between messages (with --repeat, -l or --jsonl)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-inflight -d 'QoS 1/2 messages in flight at once [default: 256, or the broker\'s receive maximum when lower]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s e -l message-expiry -d 'Message expiry interval (MQTT 5), e.g. 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l content-type -d 'Content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l payload-format -d 'Payload format indicator: 1 says the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l response-topic -d 'Response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l correlation-data -d 'Correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l user-property -d 'User property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l topic-alias -d 'Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)' -r -f -a "auto\t'Give each new topic an alias while the broker allows, and reuse it'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l source-ip -d 'Local address to connect from' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s s -l stdin -d 'Publish all of standard input as one message'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s l -l lines -d 'Publish each line of standard input as a message, as it arrives (an empty line is an empty payload; the newline is not part of the payload)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s n -l null -d 'Publish an empty (zero-length) message'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l jsonl -d 'Read message records (the JSON lines `mqtt sub` prints) from standard input; each record\'s topic, qos, retain and properties override the flags'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s r -l retain -d 'Retain the message'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-output -d 'Do not print `published` records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s q -l qos -d 'QoS: once for every filter, or once per -t in order' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retain-handling -d '0 send retained messages, 1 only for a new subscription, 2 never (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l subscription-identifier -d 'Subscription identifier (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l user-property -d 'SUBSCRIBE user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from FILTER first (repeatable; useful with --no-clean sessions)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s C -l count -d 'Exit after N messages' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s W -l timeout -d 'Exit with code 6 when DURATION passes before --count is reached' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l quiet -d 'With --retained-only: how long without messages means there are no more' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s T -l filter-out -d 'Hide messages whose topic matches FILTER (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+json\t'Embed JSON payloads as JSON values; otherwise as text'
+base64\t'Always base64'
+hex\t'Always hex'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; escapes \\n \\t \\\\)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l field -d 'Add optional fields to message records (repeatable or comma-separated)' -r -f -a "dup\t''
+packet_id\t''
+payload_size\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l queue -d 'Receive queue: messages held while stdout is slow before reading from the broker pauses' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l source-ip -d 'Local address to connect from' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-local -d 'Don\'t receive our own publications (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retain-as-published -d 'Keep the retain flag as published (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit once subscribed (with --no-clean this creates a durable session)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s R -l no-retained -d 'Skip retained messages (stale ones sent on subscribe)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first live one or after --quiet'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l remove-retained -d 'Clear each retained message seen (publish an empty retained message to its topic)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` lines instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
