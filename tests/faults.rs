@@ -862,11 +862,8 @@ fn insecure_warns_for_every_command() {
 }
 
 /// The connection drops after the last message is handed over but before its PUBACK: with
-/// --no-clean, pub should reconnect and resend it, as it does in the middle of a stream.
-/// It does not: once the input has ended the driver is "closing", and a lost connection while
-/// closing is final (exit 1, "1 of 1 messages unacknowledged").
+/// --no-clean, pub reconnects and resends it, as it does in the middle of a stream.
 #[test]
-#[ignore = "bug: pub does not reconnect once its input has ended (connection.rs: End::Lost while closing is final)"]
 fn pub_resends_the_last_message_when_the_connection_drops_after_the_input_ended() {
     let fake = FakeBroker::start_multi(vec![
         vec![

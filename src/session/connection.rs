@@ -324,7 +324,11 @@ impl Driver {
             match end {
                 End::Closed => break Ok(()),
                 End::Fatal(msg, code) => break Err((msg, code)),
-                End::Lost(msg) if !self.settings.reconnect.enabled || self.closing.is_some() => {
+                // Closing and nothing left unacknowledged: only the DISCONNECT was lost.
+                End::Lost(_) if self.closing.is_some() && self.all_sent() => break Ok(()),
+                // Closing with messages still unacknowledged goes on like any loss: reconnect
+                // (and resend) when allowed, so a stream that has ended loses nothing.
+                End::Lost(msg) if !self.settings.reconnect.enabled => {
                     break Err((msg, exit::RUNTIME))
                 }
                 End::Lost(msg) => {
