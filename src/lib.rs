@@ -19,9 +19,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Conn(args) => current_thread()?.block_on(commands::conn::run(args)),
         Command::Pub(args) => current_thread()?.block_on(commands::publish::run(args)),
         Command::Sub(args) => current_thread()?.block_on(commands::subscribe::run(args)),
+        Command::Bench(args) => multi_thread()?.block_on(commands::bench::run(args.command)),
     }
 }
 
+fn multi_thread() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
 fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
 }
