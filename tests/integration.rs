@@ -2,4 +2,5 @@
 
 mod support;
 
+mod bench;
 mod harness_selftest;

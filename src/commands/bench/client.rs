@@ -184,6 +184,8 @@ struct PubState {
     schedule: Option<Schedule>,
     remaining: Option<u64>,
     seq: u64,
+    /// The common start: nothing is sent before it.
+    start_ns: u64,
     /// No message is due at or after this time (the end of --duration).
     end_ns: u64,
     running: bool,
@@ -251,6 +253,7 @@ impl<'a> Conn<'a> {
                 inflight: VecDeque::new(),
                 next_id: 0,
                 schedule: None,
+                start_ns: 0,
                 end_ns: u64::MAX,
                 remaining: plan.count_for(index),
                 seq: 0,
@@ -474,6 +477,7 @@ impl<'a> Conn<'a> {
             )),
             (None, None) => None,
         };
+        p.start_ns = start_ns;
         p.end_ns = end_ns.unwrap_or(u64::MAX);
         p.running = true;
     }
@@ -494,8 +498,11 @@ impl<'a> Conn<'a> {
         if self.plan.qos != QoS::AtMostOnce && p.inflight.len() >= p.window {
             return None;
         }
-        let s = p.schedule.as_ref()?;
-        Some(s.next_ns()).filter(|&t| t < p.end_ns)
+        match p.schedule.as_ref() {
+            Some(s) => Some(s.next_ns()).filter(|&t| t < p.end_ns),
+            // As fast as possible, from the start.
+            None => Some(p.start_ns).filter(|&t| t > self.shared.epoch.now_ns()),
+        }
     }
 
     /// Put every message that is due (and fits the window and the buffer) into the write buffer.
@@ -508,6 +515,9 @@ impl<'a> Conn<'a> {
             return;
         }
         let now_ns = self.shared.epoch.now_ns();
+        if now_ns < p.start_ns {
+            return;
+        }
         let qos = plan.qos;
         loop {
             if p.remaining == Some(0) || self.wbuf.len() >= WBUF_HIGH {

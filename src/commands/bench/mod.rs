@@ -842,7 +842,9 @@ impl Collector {
 
         let mut started = None;
         let mut ended = None;
-        if !self.closing() {
+        // Nothing to run when no connection could be made.
+        let nobody = self.shared.connected.load(Relaxed) == 0;
+        if !self.closing() && !nobody {
             // A common start shortly ahead, so that every publisher has heard of it in time.
             let now =
                 Instant::now() + Duration::from_millis(20) + Duration::from_micros(2 * n_pubs);
@@ -859,7 +861,7 @@ impl Collector {
             if plan.warmup.is_zero() {
                 self.at_measure = Some(Counts::of(&self.shared));
             }
-            let waited = match plan.scenario {
+            match plan.scenario {
                 Scenario::Conn => self.wait(|_| false, deadline).await,
                 Scenario::Pub | Scenario::PubSub => {
                     self.wait(move |s| s.pubs_finished.load(Relaxed) >= n_pubs, deadline)
@@ -879,10 +881,8 @@ impl Collector {
                     .await
                 }
             };
-            ended = Some(match (waited, deadline) {
-                (Wait::Deadline, Some(d)) => d,
-                _ => Instant::now(),
-            });
+            let now = Instant::now();
+            ended = Some(deadline.map_or(now, |d| d.min(now)));
             if matches!(plan.scenario, Scenario::Pub | Scenario::PubSub) && !self.closing() {
                 self.ctl.send_replace(Phase::Stop);
                 // The acknowledgements of what is still in flight.
