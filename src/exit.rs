@@ -107,10 +107,7 @@ mod tests {
             .context("connecting to localhost:1883")
             .unwrap_err();
         assert_eq!(code_for(&err), REFUSED);
-        assert_eq!(
-            format!("{err:#}"),
-            "connecting to localhost:1883: Not authorized"
-        );
+        assert_eq!(format!("{err:#}"), "connecting to localhost:1883: Not authorized");
     }
 
     #[test]

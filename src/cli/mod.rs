@@ -95,13 +95,7 @@ fn hold_duration(s: &str) -> Result<Option<Duration>, String> {
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnectArgs {
     /// Broker host name or address
-    #[arg(
-        short = 'h',
-        long,
-        env = "MQTT_HOST",
-        default_value = "localhost",
-        help_heading = "Connection"
-    )]
+    #[arg(short = 'h', long, env = "MQTT_HOST", default_value = "localhost", help_heading = "Connection")]
     pub host: String,
 
     /// Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]
@@ -110,42 +104,20 @@ pub struct ConnectArgs {
 
     /// Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport,
     /// host, port, credentials and WebSocket path at once, over -h/-p/-u/-P
-    #[arg(
-        short = 'L',
-        long,
-        env = "MQTT_URL",
-        value_name = "URL",
-        help_heading = "Connection"
-    )]
+    #[arg(short = 'L', long, env = "MQTT_URL", value_name = "URL", help_heading = "Connection")]
     pub url: Option<String>,
 
     /// MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the
     /// broker refuses version 5]
-    #[arg(
-        short = 'V',
-        long = "protocol-version",
-        env = "MQTT_VERSION",
-        value_name = "VERSION",
-        help_heading = "Connection"
-    )]
+    #[arg(short = 'V', long = "protocol-version", env = "MQTT_VERSION", value_name = "VERSION", help_heading = "Connection")]
     pub version: Option<Version>,
 
     /// Client identifier [default: --id-prefix plus random characters]
-    #[arg(
-        short = 'i',
-        long = "client-id",
-        env = "MQTT_CLIENT_ID",
-        help_heading = "Connection"
-    )]
+    #[arg(short = 'i', long = "client-id", env = "MQTT_CLIENT_ID", help_heading = "Connection")]
     pub client_id: Option<String>,
 
     /// Prefix of the generated client identifier
-    #[arg(
-        long,
-        env = "MQTT_ID_PREFIX",
-        default_value = "mqtt-",
-        help_heading = "Connection"
-    )]
+    #[arg(long, env = "MQTT_ID_PREFIX", default_value = "mqtt-", help_heading = "Connection")]
     pub id_prefix: String,
 
     /// User name
@@ -153,23 +125,11 @@ pub struct ConnectArgs {
     pub username: Option<String>,
 
     /// Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)
-    #[arg(
-        short = 'P',
-        long,
-        env = "MQTT_PASSWORD",
-        hide_env_values = true,
-        help_heading = "Connection"
-    )]
+    #[arg(short = 'P', long, env = "MQTT_PASSWORD", hide_env_values = true, help_heading = "Connection")]
     pub password: Option<String>,
 
     /// Read the password from the first line of FILE
-    #[arg(
-        long,
-        env = "MQTT_PASSWORD_FILE",
-        value_name = "FILE",
-        conflicts_with = "password",
-        help_heading = "Connection"
-    )]
+    #[arg(long, env = "MQTT_PASSWORD_FILE", value_name = "FILE", conflicts_with = "password", help_heading = "Connection")]
     pub password_file: Option<PathBuf>,
 
     /// Keep alive interval in seconds (0 disables)
@@ -190,12 +150,7 @@ pub struct ConnectArgs {
 
     /// Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread
     /// over the connections)
-    #[arg(
-        long,
-        env = "MQTT_SOURCE_IP",
-        value_name = "IP",
-        help_heading = "Connection"
-    )]
+    #[arg(long, env = "MQTT_SOURCE_IP", value_name = "IP", help_heading = "Connection")]
     pub source_ip: Option<String>,
 
     /// Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure
@@ -207,32 +162,15 @@ pub struct ConnectArgs {
     pub ws: bool,
 
     /// CA certificates (PEM) to verify the broker with, instead of the system's
-    #[arg(
-        long,
-        env = "MQTT_CAFILE",
-        value_name = "FILE",
-        help_heading = "TLS and WebSocket"
-    )]
+    #[arg(long, env = "MQTT_CAFILE", value_name = "FILE", help_heading = "TLS and WebSocket")]
     pub cafile: Option<PathBuf>,
 
     /// Client certificate chain (PEM) for mutual TLS
-    #[arg(
-        long,
-        env = "MQTT_CERT",
-        value_name = "FILE",
-        requires = "key",
-        help_heading = "TLS and WebSocket"
-    )]
+    #[arg(long, env = "MQTT_CERT", value_name = "FILE", requires = "key", help_heading = "TLS and WebSocket")]
     pub cert: Option<PathBuf>,
 
     /// Private key (PEM) of --cert
-    #[arg(
-        long,
-        env = "MQTT_KEY",
-        value_name = "FILE",
-        requires = "cert",
-        help_heading = "TLS and WebSocket"
-    )]
+    #[arg(long, env = "MQTT_KEY", value_name = "FILE", requires = "cert", help_heading = "TLS and WebSocket")]
     pub key: Option<PathBuf>,
 
     /// Do not verify the broker's certificate or host name (prints a warning)
@@ -240,32 +178,15 @@ pub struct ConnectArgs {
     pub insecure: bool,
 
     /// ALPN protocol to offer (repeatable)
-    #[arg(
-        long,
-        env = "MQTT_ALPN",
-        value_name = "PROTOCOL",
-        value_delimiter = ',',
-        help_heading = "TLS and WebSocket"
-    )]
+    #[arg(long, env = "MQTT_ALPN", value_name = "PROTOCOL", value_delimiter = ',', help_heading = "TLS and WebSocket")]
     pub alpn: Vec<String>,
 
     /// Server name for TLS SNI and certificate verification [default: the host]
-    #[arg(
-        long,
-        env = "MQTT_SNI",
-        value_name = "NAME",
-        help_heading = "TLS and WebSocket"
-    )]
+    #[arg(long, env = "MQTT_SNI", value_name = "NAME", help_heading = "TLS and WebSocket")]
     pub sni: Option<String>,
 
     /// WebSocket path
-    #[arg(
-        long,
-        env = "MQTT_WS_PATH",
-        default_value = "/mqtt",
-        value_name = "PATH",
-        help_heading = "TLS and WebSocket"
-    )]
+    #[arg(long, env = "MQTT_WS_PATH", default_value = "/mqtt", value_name = "PATH", help_heading = "TLS and WebSocket")]
     pub ws_path: String,
 
     /// Extra WebSocket handshake header 'Name: value' (repeatable)
@@ -273,22 +194,11 @@ pub struct ConnectArgs {
     pub ws_header: Vec<(String, String)>,
 
     /// Will topic
-    #[arg(
-        long,
-        env = "MQTT_WILL_TOPIC",
-        value_name = "TOPIC",
-        help_heading = "Will"
-    )]
+    #[arg(long, env = "MQTT_WILL_TOPIC", value_name = "TOPIC", help_heading = "Will")]
     pub will_topic: Option<String>,
 
     /// Will payload
-    #[arg(
-        long,
-        env = "MQTT_WILL_MESSAGE",
-        value_name = "MESSAGE",
-        requires = "will_topic",
-        help_heading = "Will"
-    )]
+    #[arg(long, env = "MQTT_WILL_MESSAGE", value_name = "MESSAGE", requires = "will_topic", help_heading = "Will")]
     pub will_message: Option<String>,
 
     /// Will QoS
@@ -296,12 +206,7 @@ pub struct ConnectArgs {
     pub will_qos: QoS,
 
     /// Retain the will
-    #[arg(
-        long,
-        env = "MQTT_WILL_RETAIN",
-        requires = "will_topic",
-        help_heading = "Will"
-    )]
+    #[arg(long, env = "MQTT_WILL_RETAIN", requires = "will_topic", help_heading = "Will")]
     pub will_retain: bool,
 
     /// Will delay interval (MQTT 5)
@@ -313,12 +218,7 @@ pub struct ConnectArgs {
     pub will_message_expiry: Option<u32>,
 
     /// Will content type (MQTT 5)
-    #[arg(
-        long,
-        value_name = "TYPE",
-        requires = "will_topic",
-        help_heading = "Will"
-    )]
+    #[arg(long, value_name = "TYPE", requires = "will_topic", help_heading = "Will")]
     pub will_content_type: Option<String>,
 
     /// Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)
@@ -326,21 +226,11 @@ pub struct ConnectArgs {
     pub will_payload_format: Option<u8>,
 
     /// Will response topic (MQTT 5)
-    #[arg(
-        long,
-        value_name = "TOPIC",
-        requires = "will_topic",
-        help_heading = "Will"
-    )]
+    #[arg(long, value_name = "TOPIC", requires = "will_topic", help_heading = "Will")]
     pub will_response_topic: Option<String>,
 
     /// Will correlation data (MQTT 5)
-    #[arg(
-        long,
-        value_name = "DATA",
-        requires = "will_topic",
-        help_heading = "Will"
-    )]
+    #[arg(long, value_name = "DATA", requires = "will_topic", help_heading = "Will")]
     pub will_correlation_data: Option<String>,
 
     /// Will user property key=value (MQTT 5, repeatable)
@@ -356,12 +246,7 @@ pub struct ConnectArgs {
     pub maximum_packet_size: Option<u32>,
 
     /// Topic alias maximum: aliases the broker may use towards us (MQTT 5)
-    #[arg(
-        long,
-        env = "MQTT_TOPIC_ALIAS_MAXIMUM",
-        value_name = "N",
-        help_heading = "MQTT 5"
-    )]
+    #[arg(long, env = "MQTT_TOPIC_ALIAS_MAXIMUM", value_name = "N", help_heading = "MQTT 5")]
     pub topic_alias_maximum: Option<u16>,
 
     /// Ask for response information in the CONNACK (MQTT 5)
@@ -377,21 +262,10 @@ pub struct ConnectArgs {
     pub connect_user_property: Vec<(String, String)>,
 
     /// Enhanced authentication method (MQTT 5)
-    #[arg(
-        long,
-        env = "MQTT_AUTH_METHOD",
-        value_name = "METHOD",
-        help_heading = "MQTT 5"
-    )]
+    #[arg(long, env = "MQTT_AUTH_METHOD", value_name = "METHOD", help_heading = "MQTT 5")]
     pub auth_method: Option<String>,
 
     /// Enhanced authentication data (MQTT 5)
-    #[arg(
-        long,
-        env = "MQTT_AUTH_DATA",
-        value_name = "DATA",
-        requires = "auth_method",
-        help_heading = "MQTT 5"
-    )]
+    #[arg(long, env = "MQTT_AUTH_DATA", value_name = "DATA", requires = "auth_method", help_heading = "MQTT 5")]
     pub auth_data: Option<String>,
 }

@@ -50,9 +50,9 @@ fn split_number(s: &str) -> (&str, &str) {
 /// A byte size: `512`, `1KiB`, `1KB` (1000), `2.5MiB`, `1k` (1024), `1G`.
 pub fn size(s: &str) -> Result<u64, String> {
     let (num, unit) = split_number(s.trim());
-    let n: f64 = num.parse().map_err(|_| {
-        format!("invalid size '{s}': expected a number with an optional unit such as 1KiB")
-    })?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid size '{s}': expected a number with an optional unit such as 1KiB"))?;
     let mult: f64 = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kib" => 1024.0,
@@ -61,11 +61,7 @@ pub fn size(s: &str) -> Result<u64, String> {
         "mb" => 1e6,
         "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
         "gb" => 1e9,
-        _ => {
-            return Err(format!(
-                "invalid size unit in '{s}' (use B, KiB, MiB, GiB, KB, MB, GB)"
-            ))
-        }
+        _ => return Err(format!("invalid size unit in '{s}' (use B, KiB, MiB, GiB, KB, MB, GB)")),
     };
     let v = n * mult;
     if !v.is_finite() || v > u64::MAX as f64 || v < 0.0 {
@@ -78,9 +74,7 @@ pub fn size(s: &str) -> Result<u64, String> {
 pub fn packet_size(s: &str) -> Result<u32, String> {
     let v = size(s)?;
     if v == 0 || v > 268_435_460 {
-        return Err(format!(
-            "'{s}' is not a packet size between 1 byte and 256MiB"
-        ));
+        return Err(format!("'{s}' is not a packet size between 1 byte and 256MiB"));
     }
     Ok(v as u32)
 }
@@ -102,9 +96,7 @@ pub fn count(s: &str) -> Result<u64, String> {
                 .ok()
                 .filter(|v| v.is_finite() && *v >= 0.0 && v.fract() == 0.0 && *v < 1.8e19)
                 .map(|v| v as u64)
-                .ok_or_else(|| {
-                    format!("invalid count '{s}': expected a whole number such as 100 or 10k")
-                })
+                .ok_or_else(|| format!("invalid count '{s}': expected a whole number such as 100 or 10k"))
         }
     };
     let n: f64 = num.parse().map_err(|_| format!("invalid count '{s}'"))?;

@@ -64,12 +64,7 @@ pub struct MessageProperties {
     pub user_property: Vec<(String, String)>,
 
     /// Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)
-    #[arg(
-        long,
-        value_enum,
-        value_name = "auto",
-        help_heading = "MQTT 5 message properties"
-    )]
+    #[arg(long, value_enum, value_name = "auto", help_heading = "MQTT 5 message properties")]
     pub topic_alias: Option<TopicAlias>,
 }
 
@@ -94,30 +89,15 @@ pub struct PubArgs {
     pub connect: ConnectArgs,
 
     /// Topic to publish to (with --jsonl: the default for records without a topic)
-    #[arg(
-        short = 't',
-        long,
-        required_unless_present = "jsonl",
-        help_heading = "Message"
-    )]
+    #[arg(short = 't', long, required_unless_present = "jsonl", help_heading = "Message")]
     pub topic: Option<String>,
 
     /// The message payload
-    #[arg(
-        short = 'm',
-        long,
-        value_name = "MESSAGE",
-        help_heading = "Source (exactly one)"
-    )]
+    #[arg(short = 'm', long, value_name = "MESSAGE", help_heading = "Source (exactly one)")]
     pub message: Option<String>,
 
     /// Publish the whole file as one message (binary-safe)
-    #[arg(
-        short = 'f',
-        long,
-        value_name = "FILE",
-        help_heading = "Source (exactly one)"
-    )]
+    #[arg(short = 'f', long, value_name = "FILE", help_heading = "Source (exactly one)")]
     pub file: Option<PathBuf>,
 
     /// Publish all of standard input as one message
@@ -204,13 +184,7 @@ pub struct SubArgs {
     pub connect: ConnectArgs,
 
     /// Topic filter to subscribe to (repeatable)
-    #[arg(
-        short = 't',
-        long = "topic",
-        required = true,
-        value_name = "FILTER",
-        help_heading = "Subscription"
-    )]
+    #[arg(short = 't', long = "topic", required = true, value_name = "FILTER", help_heading = "Subscription")]
     pub topics: Vec<String>,
 
     /// QoS: once for every filter, or once per -t in order
@@ -238,12 +212,7 @@ pub struct SubArgs {
     pub user_property: Vec<(String, String)>,
 
     /// Unsubscribe from FILTER first (repeatable; useful with --no-clean sessions)
-    #[arg(
-        short = 'U',
-        long,
-        value_name = "FILTER",
-        help_heading = "Subscription"
-    )]
+    #[arg(short = 'U', long, value_name = "FILTER", help_heading = "Subscription")]
     pub unsubscribe: Vec<String>,
 
     /// Exit after N messages
@@ -286,12 +255,7 @@ pub struct SubArgs {
     /// (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos,
     /// retain, dup, packet_id, json, and every property by name, e.g. {content_type},
     /// {user_properties}, {user_property:KEY}; escapes \n \t \\)
-    #[arg(
-        long,
-        value_name = "TEMPLATE",
-        conflicts_with = "verbose",
-        help_heading = "Output"
-    )]
+    #[arg(long, value_name = "TEMPLATE", conflicts_with = "verbose", help_heading = "Output")]
     pub format: Option<String>,
 
     /// Print `topic payload` lines instead of records
@@ -299,13 +263,7 @@ pub struct SubArgs {
     pub verbose: bool,
 
     /// Add optional fields to message records (repeatable or comma-separated)
-    #[arg(
-        long = "field",
-        value_enum,
-        value_delimiter = ',',
-        value_name = "FIELD",
-        help_heading = "Output"
-    )]
+    #[arg(long = "field", value_enum, value_delimiter = ',', value_name = "FIELD", help_heading = "Output")]
     pub fields: Vec<Field>,
 
     /// Receive queue: messages held while stdout is slow before reading from the broker pauses

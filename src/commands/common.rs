@@ -6,9 +6,7 @@ use anyhow::Result;
 use crate::cli::pubsub::ReconnectArgs;
 use crate::exit;
 use crate::protocol::{reason, PacketType, Properties};
-use crate::session::{
-    handshake, transport, ConnectOptions, Notice, Reconnect, Session, SessionSettings,
-};
+use crate::session::{handshake, transport, ConnectOptions, Notice, Reconnect, Session, SessionSettings};
 
 /// Connect (exit 3 on failure, 4 on refusal) and start the session driver.
 pub async fn connect(
@@ -17,18 +15,10 @@ pub async fn connect(
     max_inflight: Option<u16>,
     notice_capacity: usize,
 ) -> Result<Session> {
-    let tls = if opts.scheme.is_tls() {
-        Some(transport::tls_client_config(&opts.tls)?)
-    } else {
-        None
-    };
+    let tls = if opts.scheme.is_tls() { Some(transport::tls_client_config(&opts.tls)?) } else { None };
     let hs = handshake(opts, tls.clone()).await?;
     if !hs.accepted() {
-        return Err(exit::refused(format!(
-            "{} refused the connection: {}",
-            opts.address(),
-            hs.refusal_text()
-        )));
+        return Err(exit::refused(format!("{} refused the connection: {}", opts.address(), hs.refusal_text())));
     }
     let settings = SessionSettings {
         reconnect: Reconnect {

@@ -13,36 +13,22 @@ use crate::exit;
 use crate::output::{record, Output};
 use crate::protocol::{self, reason, Disconnect, Packet, PacketType};
 use crate::session::state::Event;
-use crate::session::{
-    handshake, transport, ConnectOptions, Handshake, Notice, Request, Session, SessionSettings,
-};
+use crate::session::{handshake, transport, ConnectOptions, Handshake, Notice, Request, Session, SessionSettings};
 
 pub async fn run(args: ConnArgs) -> Result<ExitCode> {
     let opts = ConnectOptions::from_args(&args.connect)?;
-    let tls = if opts.scheme.is_tls() {
-        Some(transport::tls_client_config(&opts.tls)?)
-    } else {
-        None
-    };
+    let tls = if opts.scheme.is_tls() { Some(transport::tls_client_config(&opts.tls)?) } else { None };
     let hs = handshake(&opts, tls.clone()).await?;
     let mut out = Output::new();
     out.line(&record::line(connack_record(&opts, &hs)))?;
     out.flush()?;
     if !hs.accepted() {
-        return Err(exit::refused(format!(
-            "{} refused the connection: {}",
-            opts.address(),
-            hs.refusal_text()
-        )));
+        return Err(exit::refused(format!("{} refused the connection: {}", opts.address(), hs.refusal_text())));
     }
     let Some(hold) = args.hold else {
         let mut stream = hs.stream;
         let mut buf = BytesMut::new();
-        protocol::encode(
-            &Packet::Disconnect(Disconnect::default()),
-            hs.version,
-            &mut buf,
-        )?;
+        protocol::encode(&Packet::Disconnect(Disconnect::default()), hs.version, &mut buf)?;
         // The CONNACK is already reported; a broker that hangs up first changes nothing.
         let _ = stream.write_all(&buf).await;
         let _ = stream.flush().await;
@@ -102,22 +88,12 @@ pub fn connack_record(opts: &ConnectOptions, hs: &Handshake) -> serde_json::Map<
     r.insert("broker".into(), opts.address().into());
     r.insert("transport".into(), opts.scheme.as_str().into());
     r.insert("protocol_version".into(), hs.version.as_str().into());
-    let client_id = c
-        .properties
-        .assigned_client_identifier
-        .as_deref()
-        .unwrap_or(&opts.client_id);
+    let client_id = c.properties.assigned_client_identifier.as_deref().unwrap_or(&opts.client_id);
     r.insert("client_id".into(), client_id.into());
     r.insert("reason_code".into(), c.reason.into());
-    r.insert(
-        "reason_name".into(),
-        reason::connack_name(hs.version, c.reason).into(),
-    );
+    r.insert("reason_name".into(), reason::connack_name(hs.version, c.reason).into());
     r.insert("session_present".into(), c.session_present.into());
-    r.insert(
-        "properties".into(),
-        Value::Object(record::properties(&c.properties)),
-    );
+    r.insert("properties".into(), Value::Object(record::properties(&c.properties)));
     let mut t = serde_json::Map::new();
     t.insert("dns_ms".into(), record::ms(hs.timings.dns));
     t.insert("tcp_ms".into(), record::ms(hs.timings.tcp));

@@ -37,8 +37,7 @@ type Item = std::result::Result<Message, InputError>;
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let opts = ConnectOptions::from_args(&args.connect)?;
     if let Some(t) = &args.topic {
-        topic::validate_name(t)
-            .map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
+        topic::validate_name(t).map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
     }
     let properties = message_properties(&args.properties, opts.version)?;
     let template = Publish {
@@ -79,10 +78,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         if input_done && !disconnect_sent {
             disconnect_sent = true;
             // Sent after every publish before it has been written (QoS 0) or acknowledged.
-            let _ = session
-                .requests
-                .send(Request::Disconnect(Default::default()))
-                .await;
+            let _ = session.requests.send(Request::Disconnect(Default::default())).await;
         }
         tokio::select! {
             biased;
@@ -169,9 +165,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         )));
     }
     if rejected > 0 {
-        return Err(exit::rejected(format!(
-            "the broker rejected {rejected} of {sent} messages"
-        )));
+        return Err(exit::rejected(format!("the broker rejected {rejected} of {sent} messages")));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -191,9 +185,7 @@ fn message_properties(p: &MessageProperties, version: Version) -> Result<Propert
         topic::validate_name(rt).map_err(|e| exit::usage(format!("--response-topic: {e}")))?;
     }
     if version != Version::V5 && props != Properties::default() {
-        return Err(exit::usage(format!(
-            "message properties need MQTT 5 (-V 5), not -V {version}"
-        )));
+        return Err(exit::usage(format!("message properties need MQTT 5 (-V 5), not -V {version}")));
     }
     Ok(props)
 }
@@ -203,12 +195,8 @@ async fn fixed_payload(args: &PubArgs) -> Result<Option<Bytes>> {
     if let Some(m) = &args.message {
         let bytes = match args.encoding {
             None => m.clone().into_bytes(),
-            Some(Encoding::Base64) => {
-                payload::unbase64(m).map_err(|e| exit::usage(format!("-m: {e}")))?
-            }
-            Some(Encoding::Hex) => {
-                payload::unhex(m).map_err(|e| exit::usage(format!("-m: {e}")))?
-            }
+            Some(Encoding::Base64) => payload::unbase64(m).map_err(|e| exit::usage(format!("-m: {e}")))?,
+            Some(Encoding::Hex) => payload::unhex(m).map_err(|e| exit::usage(format!("-m: {e}")))?,
         };
         return Ok(Some(Bytes::from(bytes)));
     }
@@ -231,9 +219,7 @@ async fn fixed_payload(args: &PubArgs) -> Result<Option<Bytes>> {
     }
     if let Some(size) = args.payload_size {
         if size > 268_435_455 {
-            return Err(exit::usage(
-                "--payload-size is larger than an MQTT packet can carry (256MiB)",
-            ));
+            return Err(exit::usage("--payload-size is larger than an MQTT packet can carry (256MiB)"));
         }
         let mut bytes = vec![0u8; size as usize];
         fastrand::fill(&mut bytes);
@@ -248,19 +234,10 @@ async fn pause(interval: Option<Duration>, seq: u64) {
     }
 }
 
-async fn repeat(
-    tx: mpsc::Sender<Item>,
-    template: Publish,
-    payload: Bytes,
-    n: u64,
-    interval: Option<Duration>,
-) {
+async fn repeat(tx: mpsc::Sender<Item>, template: Publish, payload: Bytes, n: u64, interval: Option<Duration>) {
     for seq in 1..=n {
         pause(interval, seq).await;
-        let publish = Publish {
-            payload: payload.clone(),
-            ..template.clone()
-        };
+        let publish = Publish { payload: payload.clone(), ..template.clone() };
         if tx.send(Ok(Message { seq, publish })).await.is_err() {
             return;
         }
@@ -281,33 +258,20 @@ async fn read_lines(tx: mpsc::Sender<Item>, template: Publish, interval: Option<
                 }
                 seq += 1;
                 pause(interval, seq).await;
-                let publish = Publish {
-                    payload: Bytes::from(line),
-                    ..template.clone()
-                };
+                let publish = Publish { payload: Bytes::from(line), ..template.clone() };
                 if tx.send(Ok(Message { seq, publish })).await.is_err() {
                     return;
                 }
             }
             Err(e) => {
-                let _ = tx
-                    .send(Err(InputError {
-                        seq: seq + 1,
-                        message: format!("cannot read standard input: {e}"),
-                    }))
-                    .await;
+                let _ = tx.send(Err(InputError { seq: seq + 1, message: format!("cannot read standard input: {e}") })).await;
                 return;
             }
         }
     }
 }
 
-async fn read_jsonl(
-    tx: mpsc::Sender<Item>,
-    template: Publish,
-    version: Version,
-    interval: Option<Duration>,
-) {
+async fn read_jsonl(tx: mpsc::Sender<Item>, template: Publish, version: Version, interval: Option<Duration>) {
     let mut stdin = BufReader::with_capacity(256 * 1024, tokio::io::stdin());
     let mut seq = 0;
     loop {
@@ -330,12 +294,7 @@ async fn read_jsonl(
                 }
             }
             Err(e) => {
-                let _ = tx
-                    .send(Err(InputError {
-                        seq: seq + 1,
-                        message: format!("cannot read standard input: {e}"),
-                    }))
-                    .await;
+                let _ = tx.send(Err(InputError { seq: seq + 1, message: format!("cannot read standard input: {e}") })).await;
                 return;
             }
         }
@@ -344,15 +303,9 @@ async fn read_jsonl(
 
 /// A PUBLISH from a message record (what `sub` prints); the record's fields override the
 /// template made from the flags.
-fn message_from_record(
-    line: &[u8],
-    template: &Publish,
-    version: Version,
-) -> std::result::Result<Publish, String> {
+fn message_from_record(line: &[u8], template: &Publish, version: Version) -> std::result::Result<Publish, String> {
     let v: Value = serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let Value::Object(m) = v else {
-        return Err("expected a JSON object".into());
-    };
+    let Value::Object(m) = v else { return Err("expected a JSON object".into()) };
     if let Some(t) = m.get("type") {
         if t != "message" {
             return Err(format!("record type {t} is not a message"));
@@ -365,14 +318,9 @@ fn message_from_record(
     if p.topic.is_empty() {
         return Err("no topic (give -t or a \"topic\" field)".into());
     }
-    topic::validate_name(&p.topic)
-        .map_err(|e| format!("topic '{}': {e}", common::shorten(&p.topic)))?;
+    topic::validate_name(&p.topic).map_err(|e| format!("topic '{}': {e}", common::shorten(&p.topic)))?;
     if let Some(q) = m.get("qos") {
-        p.qos = q
-            .as_u64()
-            .and_then(|q| u8::try_from(q).ok())
-            .and_then(QoS::from_u8)
-            .ok_or("\"qos\" must be 0, 1 or 2")?;
+        p.qos = q.as_u64().and_then(|q| u8::try_from(q).ok()).and_then(QoS::from_u8).ok_or("\"qos\" must be 0, 1 or 2")?;
     }
     if let Some(r) = m.get("retain") {
         p.retain = r.as_bool().ok_or("\"retain\" must be true or false")?;
@@ -385,9 +333,7 @@ fn message_from_record(
     let body = m.get("payload").unwrap_or(&Value::Null);
     p.payload = Bytes::from(payload::decode(body, encoding).map_err(|e| format!("payload: {e}"))?);
     if let Some(props) = m.get("properties") {
-        let Value::Object(props) = props else {
-            return Err("\"properties\" must be an object".into());
-        };
+        let Value::Object(props) = props else { return Err("\"properties\" must be an object".into()) };
         if version != Version::V5 && !props.is_empty() {
             return Err("message properties need MQTT 5".into());
         }
@@ -396,29 +342,14 @@ fn message_from_record(
     Ok(p)
 }
 
-fn properties_from_record(
-    m: &serde_json::Map<String, Value>,
-) -> std::result::Result<Properties, String> {
+fn properties_from_record(m: &serde_json::Map<String, Value>) -> std::result::Result<Properties, String> {
     let mut p = Properties::default();
-    let u32_of = |k: &str, v: &Value| {
-        v.as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or(format!("property {k} must be a whole number"))
-    };
-    let str_of = |k: &str, v: &Value| {
-        v.as_str()
-            .map(str::to_string)
-            .ok_or(format!("property {k} must be a string"))
-    };
+    let u32_of = |k: &str, v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or(format!("property {k} must be a whole number"));
+    let str_of = |k: &str, v: &Value| v.as_str().map(str::to_string).ok_or(format!("property {k} must be a string"));
     for (k, v) in m {
         match k.as_str() {
             "payload_format_indicator" => {
-                p.payload_format_indicator = Some(
-                    v.as_u64()
-                        .filter(|n| *n <= 1)
-                        .ok_or("payload_format_indicator must be 0 or 1")?
-                        as u8,
-                )
+                p.payload_format_indicator = Some(v.as_u64().filter(|n| *n <= 1).ok_or("payload_format_indicator must be 0 or 1")? as u8)
             }
             "message_expiry_interval" => p.message_expiry_interval = Some(u32_of(k, v)?),
             "content_type" => p.content_type = Some(str_of(k, v)?),
@@ -428,24 +359,14 @@ fn properties_from_record(
                 p.response_topic = Some(t)
             }
             "correlation_data" => {
-                p.correlation_data = Some(Bytes::from(
-                    payload::binary_from_value(v).map_err(|e| format!("correlation_data: {e}"))?,
-                ))
+                p.correlation_data = Some(Bytes::from(payload::binary_from_value(v).map_err(|e| format!("correlation_data: {e}"))?))
             }
             "user_properties" => {
-                let pairs = v
-                    .as_array()
-                    .ok_or("user_properties must be a list of [key, value] pairs")?;
+                let pairs = v.as_array().ok_or("user_properties must be a list of [key, value] pairs")?;
                 for pair in pairs {
                     match pair.as_array().map(Vec::as_slice) {
-                        Some([Value::String(a), Value::String(b)]) => {
-                            p.user_properties.push((a.clone(), b.clone()))
-                        }
-                        _ => {
-                            return Err(
-                                "user_properties must be a list of [key, value] pairs".into()
-                            )
-                        }
+                        Some([Value::String(a), Value::String(b)]) => p.user_properties.push((a.clone(), b.clone())),
+                        _ => return Err("user_properties must be a list of [key, value] pairs".into()),
                     }
                 }
             }
@@ -462,31 +383,15 @@ mod tests {
     use super::*;
 
     fn rec(s: &str) -> std::result::Result<Publish, String> {
-        message_from_record(
-            s.as_bytes(),
-            &Publish {
-                qos: QoS::AtLeastOnce,
-                ..Publish::default()
-            },
-            Version::V5,
-        )
+        message_from_record(s.as_bytes(), &Publish { qos: QoS::AtLeastOnce, ..Publish::default() }, Version::V5)
     }
 
     #[test]
     fn records_override_the_template() {
-        let p = rec(
-            r#"{"type":"message","time":"x","topic":"a/b","qos":2,"retain":true,"payload":"hi"}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (p.topic.as_str(), p.qos, p.retain, &p.payload[..]),
-            ("a/b", QoS::ExactlyOnce, true, &b"hi"[..])
-        );
+        let p = rec(r#"{"type":"message","time":"x","topic":"a/b","qos":2,"retain":true,"payload":"hi"}"#).unwrap();
+        assert_eq!((p.topic.as_str(), p.qos, p.retain, &p.payload[..]), ("a/b", QoS::ExactlyOnce, true, &b"hi"[..]));
         let p = rec(r#"{"topic":"a","payload":"/wA=","encoding":"base64"}"#).unwrap();
-        assert_eq!(
-            (p.qos, &p.payload[..]),
-            (QoS::AtLeastOnce, &[0xff, 0x00][..])
-        );
+        assert_eq!((p.qos, &p.payload[..]), (QoS::AtLeastOnce, &[0xff, 0x00][..]));
         let p = rec(r#"{"topic":"a","payload":{"x":[1,2]},"encoding":"json"}"#).unwrap();
         assert_eq!(&p.payload[..], br#"{"x":[1,2]}"#);
     }
@@ -496,10 +401,7 @@ mod tests {
         let p = rec(r#"{"topic":"a","payload":"","properties":{"content_type":"t","correlation_data":{"base64":"/w=="},"user_properties":[["k","v"]],"message_expiry_interval":5,"subscription_identifiers":[3]}}"#).unwrap();
         assert_eq!(p.properties.content_type.as_deref(), Some("t"));
         assert_eq!(p.properties.correlation_data.as_deref(), Some(&[0xff][..]));
-        assert_eq!(
-            p.properties.user_properties,
-            vec![("k".to_string(), "v".to_string())]
-        );
+        assert_eq!(p.properties.user_properties, vec![("k".to_string(), "v".to_string())]);
         assert_eq!(p.properties.message_expiry_interval, Some(5));
         assert!(p.properties.subscription_identifiers.is_empty());
     }
@@ -509,18 +411,10 @@ mod tests {
         assert!(rec("{").unwrap_err().starts_with("invalid JSON"));
         assert!(rec("[1]").unwrap_err().contains("object"));
         assert!(rec(r#"{"payload":"x"}"#).unwrap_err().contains("no topic"));
-        assert!(rec(r#"{"topic":"a/#"}"#)
-            .unwrap_err()
-            .contains("topic 'a/#'"));
+        assert!(rec(r#"{"topic":"a/#"}"#).unwrap_err().contains("topic 'a/#'"));
         assert!(rec(r#"{"topic":"a","qos":3}"#).unwrap_err().contains("qos"));
-        assert!(rec(r#"{"type":"published","topic":"a"}"#)
-            .unwrap_err()
-            .contains("not a message"));
-        assert!(rec(r#"{"topic":"a","properties":{"maximum_qos":1}}"#)
-            .unwrap_err()
-            .contains("cannot be published"));
-        assert!(rec(r#"{"topic":"a","payload":"zz","encoding":"hex"}"#)
-            .unwrap_err()
-            .starts_with("payload"));
+        assert!(rec(r#"{"type":"published","topic":"a"}"#).unwrap_err().contains("not a message"));
+        assert!(rec(r#"{"topic":"a","properties":{"maximum_qos":1}}"#).unwrap_err().contains("cannot be published"));
+        assert!(rec(r#"{"topic":"a","payload":"zz","encoding":"hex"}"#).unwrap_err().starts_with("payload"));
     }
 }

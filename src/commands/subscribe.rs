@@ -12,8 +12,8 @@ use crate::exit;
 use crate::output::template::Template;
 use crate::output::{message, record, Output};
 use crate::protocol::{
-    reason, topic, Disconnect, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions,
-    Subscribe, Unsubscribe, Version,
+    reason, topic, Disconnect, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions, Subscribe,
+    Unsubscribe, Version,
 };
 use crate::session::state::Event;
 use crate::session::{ConnectOptions, Notice, Request, Session};
@@ -35,8 +35,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let opts = ConnectOptions::from_args(&args.connect)?;
     let subscribe = build_subscribe(&args, opts.version)?;
     for f in args.filter_out.iter().chain(&args.unsubscribe) {
-        topic::validate_filter(f)
-            .map_err(|e| exit::usage(format!("'{}': {e}", common::shorten(f))))?;
+        topic::validate_filter(f).map_err(|e| exit::usage(format!("'{}': {e}", common::shorten(f))))?;
     }
     let printer = match (&args.format, args.verbose) {
         (Some(t), _) => Printer::Template(Template::parse(t).map_err(exit::usage)?),
@@ -48,17 +47,13 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut out = Output::new();
 
     if !args.unsubscribe.is_empty() {
-        let unsub = Unsubscribe {
-            filters: args.unsubscribe.clone(),
-            ..Unsubscribe::default()
-        };
+        let unsub = Unsubscribe { filters: args.unsubscribe.clone(), ..Unsubscribe::default() };
         send(&session, Request::Unsubscribe(unsub)).await?;
         wait_for(&mut session, |e| matches!(e, Event::UnsubAck(_))).await?;
     }
     let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
     send(&session, Request::Subscribe(subscribe)).await?;
-    let Event::SubAck(ack) = wait_for(&mut session, |e| matches!(e, Event::SubAck(_))).await?
-    else {
+    let Event::SubAck(ack) = wait_for(&mut session, |e| matches!(e, Event::SubAck(_))).await? else {
         unreachable!("wait_for returns the event it matched")
     };
     let mut refused = 0;
@@ -82,12 +77,8 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let deadline = args
-        .timeout
-        .map(|t| tokio::time::Instant::from_std(started + t));
-    let mut quiet_until = args
-        .retained_only
-        .then(|| tokio::time::Instant::now() + args.quiet);
+    let deadline = args.timeout.map(|t| tokio::time::Instant::from_std(started + t));
+    let mut quiet_until = args.retained_only.then(|| tokio::time::Instant::now() + args.quiet);
     let mut received: u64 = 0;
     let mut scratch = Vec::new();
     let signal = common::shutdown_signal();
@@ -205,22 +196,11 @@ fn build_subscribe(args: &SubArgs, version: Version) -> Result<Subscribe> {
     };
     let mut filters = Vec::with_capacity(args.topics.len());
     for (i, t) in args.topics.iter().enumerate() {
-        topic::validate_filter(t)
-            .map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
-        let qos = args
-            .qos
-            .get(i)
-            .or(args.qos.first())
-            .copied()
-            .unwrap_or(QoS::AtMostOnce);
+        topic::validate_filter(t).map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
+        let qos = args.qos.get(i).or(args.qos.first()).copied().unwrap_or(QoS::AtMostOnce);
         filters.push((
             t.clone(),
-            SubOptions {
-                qos,
-                no_local: args.no_local,
-                retain_as_published: args.retain_as_published,
-                retain_handling,
-            },
+            SubOptions { qos, no_local: args.no_local, retain_as_published: args.retain_as_published, retain_handling },
         ));
     }
     Ok(Subscribe {
@@ -235,11 +215,7 @@ fn build_subscribe(args: &SubArgs, version: Version) -> Result<Subscribe> {
 }
 
 async fn send(session: &Session, req: Request) -> Result<()> {
-    session
-        .requests
-        .send(req)
-        .await
-        .map_err(|_| exit::runtime("the session ended unexpectedly"))
+    session.requests.send(req).await.map_err(|_| exit::runtime("the session ended unexpectedly"))
 }
 
 /// Wait for an event (SUBACK, UNSUBACK) while connection notices are reported.
@@ -248,9 +224,7 @@ async fn wait_for(session: &mut Session, want: impl Fn(&Event) -> bool) -> Resul
         match session.notices.recv().await {
             Some(Notice::Event(e)) if want(&e) => return Ok(e),
             Some(Notice::Closed(Err(msg), code)) => return Err(common::exit_with(code, msg)),
-            Some(Notice::Closed(Ok(()), _)) | None => {
-                return Err(exit::runtime("the session ended unexpectedly"))
-            }
+            Some(Notice::Closed(Ok(()), _)) | None => return Err(exit::runtime("the session ended unexpectedly")),
             Some(other) => common::report_notice(&other),
         }
     }
@@ -258,10 +232,7 @@ async fn wait_for(session: &mut Session, want: impl Fn(&Event) -> bool) -> Resul
 
 /// DISCONNECT (after any retained-message clearing is acknowledged), bounded in time.
 async fn disconnect(session: &mut Session) {
-    let _ = session
-        .requests
-        .send(Request::Disconnect(Disconnect::default()))
-        .await;
+    let _ = session.requests.send(Request::Disconnect(Disconnect::default())).await;
     let drain = async {
         while let Some(n) = session.notices.recv().await {
             if let Notice::Closed(..) = n {

@@ -43,10 +43,7 @@ impl Serialize for Record<'_> {
             }
         }
         if p.properties != Default::default() {
-            m.serialize_entry(
-                "properties",
-                &Value::Object(record::properties(&p.properties)),
-            )?;
+            m.serialize_entry("properties", &Value::Object(record::properties(&p.properties)))?;
         }
         m.end()
     }
@@ -55,27 +52,13 @@ impl Serialize for Record<'_> {
 /// Append the record of `p` and a newline to `out`.
 pub fn write(out: &mut Vec<u8>, p: &Publish, time: &str, format: PayloadFormat, fields: &[Field]) {
     // Serializing into a Vec cannot fail: every key is a string and every value serializable.
-    let _ = serde_json::to_writer(
-        &mut *out,
-        &Record {
-            p,
-            time,
-            format,
-            fields,
-        },
-    );
+    let _ = serde_json::to_writer(&mut *out, &Record { p, time, format, fields });
     out.push(b'\n');
 }
 
 /// The record as a string (no newline).
 pub fn to_json(p: &Publish, time: &str, format: PayloadFormat, fields: &[Field]) -> String {
-    serde_json::to_string(&Record {
-        p,
-        time,
-        format,
-        fields,
-    })
-    .unwrap_or_default()
+    serde_json::to_string(&Record { p, time, format, fields }).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -91,28 +74,16 @@ mod tests {
             qos: QoS::AtLeastOnce,
             packet_id: 3,
             payload: Bytes::from_static(&[0xff]),
-            properties: Properties {
-                content_type: Some("x".into()),
-                ..Properties::default()
-            },
+            properties: Properties { content_type: Some("x".into()), ..Properties::default() },
             ..Publish::default()
         };
         let mut out = Vec::new();
-        write(
-            &mut out,
-            &p,
-            "T",
-            PayloadFormat::Text,
-            &[Field::PacketId, Field::PayloadSize],
-        );
+        write(&mut out, &p, "T", PayloadFormat::Text, &[Field::PacketId, Field::PayloadSize]);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"type\":\"message\",\"time\":\"T\",\"topic\":\"a/b\",\"qos\":1,\"retain\":false,\"packet_id\":3,\"payload_size\":1,\"payload\":\"/w==\",\"encoding\":\"base64\",\"properties\":{\"content_type\":\"x\"}}\n"
         );
-        let text = Publish {
-            payload: Bytes::from_static(b"line\nbreak \"q\""),
-            ..Publish::default()
-        };
+        let text = Publish { payload: Bytes::from_static(b"line\nbreak \"q\""), ..Publish::default() };
         assert_eq!(
             to_json(&text, "T", PayloadFormat::Text, &[]),
             r#"{"type":"message","time":"T","topic":"","qos":0,"retain":false,"payload":"line\nbreak \"q\""}"#

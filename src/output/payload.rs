@@ -36,9 +36,7 @@ pub fn encode(bytes: &[u8], format: PayloadFormat) -> (Value, Option<&'static st
 /// Bytes back from a record's payload value and encoding. The error names the problem.
 pub fn decode(value: &Value, encoding: Option<&str>) -> Result<Vec<u8>, String> {
     match (encoding, value) {
-        (None | Some("text") | Some("utf8") | Some("utf-8"), Value::String(s)) => {
-            Ok(s.as_bytes().to_vec())
-        }
+        (None | Some("text") | Some("utf8") | Some("utf-8"), Value::String(s)) => Ok(s.as_bytes().to_vec()),
         (None, Value::Null) => Ok(Vec::new()),
         (Some("base64"), Value::String(s)) => unbase64(s),
         (Some("hex"), Value::String(s)) => unhex(s),
@@ -46,9 +44,7 @@ pub fn decode(value: &Value, encoding: Option<&str>) -> Result<Vec<u8>, String> 
         (None | Some("text") | Some("utf8") | Some("utf-8") | Some("base64") | Some("hex"), _) => {
             Err("payload must be a string for this encoding".into())
         }
-        (Some(other), _) => Err(format!(
-            "unknown encoding '{other}' (expected base64, hex or json)"
-        )),
+        (Some(other), _) => Err(format!("unknown encoding '{other}' (expected base64, hex or json)")),
     }
 }
 
@@ -85,10 +81,7 @@ pub fn unhex(s: &str) -> Result<Vec<u8>, String> {
             let lo = (pair[1] as char).to_digit(16);
             match (hi, lo) {
                 (Some(h), Some(l)) => Ok((h * 16 + l) as u8),
-                _ => Err(format!(
-                    "invalid hex digit in '{}'",
-                    String::from_utf8_lossy(pair)
-                )),
+                _ => Err(format!("invalid hex digit in '{}'", String::from_utf8_lossy(pair))),
             }
         })
         .collect()
@@ -122,37 +115,18 @@ mod tests {
 
     #[test]
     fn text_stays_text_and_binary_becomes_base64() {
-        assert_eq!(
-            encode(b"hello", PayloadFormat::Text),
-            (json!("hello"), None)
-        );
-        assert_eq!(
-            encode(&[0xff, 0x00], PayloadFormat::Text),
-            (json!("/wA="), Some("base64"))
-        );
-        assert_eq!(
-            encode(b"{\"a\":1}", PayloadFormat::Json),
-            (json!({"a": 1}), Some("json"))
-        );
-        assert_eq!(
-            encode(b"not json", PayloadFormat::Json),
-            (json!("not json"), None)
-        );
-        assert_eq!(
-            encode(&[0xde, 0xad], PayloadFormat::Hex),
-            (json!("dead"), Some("hex"))
-        );
+        assert_eq!(encode(b"hello", PayloadFormat::Text), (json!("hello"), None));
+        assert_eq!(encode(&[0xff, 0x00], PayloadFormat::Text), (json!("/wA="), Some("base64")));
+        assert_eq!(encode(b"{\"a\":1}", PayloadFormat::Json), (json!({"a": 1}), Some("json")));
+        assert_eq!(encode(b"not json", PayloadFormat::Json), (json!("not json"), None));
+        assert_eq!(encode(&[0xde, 0xad], PayloadFormat::Hex), (json!("dead"), Some("hex")));
     }
 
     #[test]
     fn every_encoding_round_trips() {
         let samples: [&[u8]; 4] = [b"", b"plain", &[0, 1, 2, 255, 254], "ünï".as_bytes()];
         for bytes in samples {
-            for f in [
-                PayloadFormat::Text,
-                PayloadFormat::Base64,
-                PayloadFormat::Hex,
-            ] {
+            for f in [PayloadFormat::Text, PayloadFormat::Base64, PayloadFormat::Hex] {
                 let (v, enc) = encode(bytes, f);
                 assert_eq!(decode(&v, enc).unwrap(), bytes, "{f:?}");
             }
@@ -160,9 +134,7 @@ mod tests {
         assert_eq!(unhex("de ad\nbe ef").unwrap(), vec![0xde, 0xad, 0xbe, 0xef]);
         assert!(unhex("abc").is_err());
         assert!(unhex("zz").is_err());
-        assert!(decode(&json!("x"), Some("rot13"))
-            .unwrap_err()
-            .contains("unknown encoding"));
+        assert!(decode(&json!("x"), Some("rot13")).unwrap_err().contains("unknown encoding"));
         assert!(decode(&json!(1), None).is_err());
     }
 
@@ -170,14 +142,8 @@ mod tests {
     fn binary_property_values() {
         assert_eq!(binary_value(b"id-1"), json!("id-1"));
         assert_eq!(binary_value(&[0xff]), json!({"base64": "/w=="}));
-        assert_eq!(
-            binary_from_value(&json!({"base64": "/w=="})).unwrap(),
-            vec![0xff]
-        );
-        assert_eq!(
-            binary_from_value(&json!({"hex": "ff"})).unwrap(),
-            vec![0xff]
-        );
+        assert_eq!(binary_from_value(&json!({"base64": "/w=="})).unwrap(), vec![0xff]);
+        assert_eq!(binary_from_value(&json!({"hex": "ff"})).unwrap(), vec![0xff]);
         assert!(binary_from_value(&json!(3)).is_err());
     }
 }

@@ -45,10 +45,7 @@ pub fn properties(p: &Properties) -> Map<String, Value> {
         put("correlation_data", payload::binary_value(v));
     }
     if !p.subscription_identifiers.is_empty() {
-        put(
-            "subscription_identifiers",
-            p.subscription_identifiers.clone().into(),
-        );
+        put("subscription_identifiers", p.subscription_identifiers.clone().into());
     }
     if let Some(v) = p.session_expiry_interval {
         put("session_expiry_interval", v.into());

@@ -98,11 +98,9 @@ impl Template {
                 Part::Topic => out.extend_from_slice(p.topic.as_bytes()),
                 Part::Payload => out.extend_from_slice(&p.payload),
                 Part::PayloadHex => out.extend_from_slice(payload::hex(&p.payload).as_bytes()),
-                Part::PayloadBase64 => out.extend_from_slice(
-                    base64::engine::general_purpose::STANDARD
-                        .encode(&p.payload)
-                        .as_bytes(),
-                ),
+                Part::PayloadBase64 => {
+                    out.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(&p.payload).as_bytes())
+                }
                 Part::PayloadSize => out.extend_from_slice(p.payload.len().to_string().as_bytes()),
                 Part::Qos => out.push(b'0' + p.qos as u8),
                 Part::Retain => out.extend_from_slice(if p.retain { b"1" } else { b"0" }),
@@ -113,9 +111,7 @@ impl Template {
                     out.extend_from_slice(line.as_bytes());
                 }
                 Part::UserProperty(key) => {
-                    if let Some((_, v)) =
-                        p.properties.user_properties.iter().find(|(k, _)| k == key)
-                    {
+                    if let Some((_, v)) = p.properties.user_properties.iter().find(|(k, _)| k == key) {
                         out.extend_from_slice(v.as_bytes());
                     }
                 }
@@ -145,9 +141,7 @@ fn placeholder(name: &str) -> Result<Part, String> {
         "dup" => Part::Dup,
         "packet_id" => Part::PacketId,
         "json" => Part::Json,
-        n if n.starts_with("user_property:") => {
-            Part::UserProperty(n["user_property:".len()..].to_string())
-        }
+        n if n.starts_with("user_property:") => Part::UserProperty(n["user_property:".len()..].to_string()),
         n if PROPERTIES.contains(&n) => Part::Property(n.to_string()),
         other => {
             return Err(format!(
@@ -187,18 +181,9 @@ mod tests {
 
     #[test]
     fn placeholders_and_escapes() {
-        assert_eq!(
-            render("{time} {topic} q={qos} r={retain} {payload}"),
-            "T a/b q=1 r=1 hi"
-        );
-        assert_eq!(
-            render("{payload_hex}|{payload_base64}|{payload_size}|{packet_id}"),
-            "6869|aGk=|2|7"
-        );
-        assert_eq!(
-            render("{content_type};{user_property:k};{user_property:none}"),
-            "text/plain;v;"
-        );
+        assert_eq!(render("{time} {topic} q={qos} r={retain} {payload}"), "T a/b q=1 r=1 hi");
+        assert_eq!(render("{payload_hex}|{payload_base64}|{payload_size}|{packet_id}"), "6869|aGk=|2|7");
+        assert_eq!(render("{content_type};{user_property:k};{user_property:none}"), "text/plain;v;");
         assert_eq!(render("{user_properties}"), r#"[["k","v"]]"#);
         assert_eq!(render("{{x}}\\t\\n\\\\"), "{x}\t\n\\");
         assert!(render("{json}").starts_with(r#"{"type":"message","time":"T","topic":"a/b""#));
@@ -206,9 +191,7 @@ mod tests {
 
     #[test]
     fn unknown_or_unclosed_placeholders_are_errors() {
-        assert!(Template::parse("{nope}")
-            .unwrap_err()
-            .contains("unknown placeholder '{nope}'"));
+        assert!(Template::parse("{nope}").unwrap_err().contains("unknown placeholder '{nope}'"));
         assert!(Template::parse("{topic").unwrap_err().contains("unclosed"));
     }
 }

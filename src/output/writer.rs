@@ -19,10 +19,7 @@ impl Default for Output {
 
 impl Output {
     pub fn new() -> Output {
-        Output {
-            buf: Vec::with_capacity(HIGH_WATER),
-            out: io::stdout(),
-        }
+        Output { buf: Vec::with_capacity(HIGH_WATER), out: io::stdout() }
     }
 
     /// Append one line (a newline is added); writes out when the buffer is large.

@@ -13,10 +13,7 @@ use super::options::ConnectOptions;
 use super::state::{Config, Event, State, StateError};
 use super::transport::{self, Stream, Timings};
 use crate::exit;
-use crate::protocol::{
-    self, reason, ConnAck, Disconnect, Limits, Packet, Properties, Publish, QoS, Subscribe,
-    Unsubscribe, Version,
-};
+use crate::protocol::{self, reason, ConnAck, Disconnect, Limits, Packet, Properties, Publish, QoS, Subscribe, Unsubscribe, Version};
 
 /// The result of a handshake: the broker's answer, accepted or not.
 pub struct Handshake {
@@ -48,9 +45,7 @@ impl Handshake {
 
 fn decode_limits(opts: &ConnectOptions) -> Limits {
     match opts.properties.maximum_packet_size {
-        Some(max) => Limits {
-            max_packet_size: max,
-        },
+        Some(max) => Limits { max_packet_size: max },
         None => Limits::default(),
     }
 }
@@ -58,19 +53,12 @@ fn decode_limits(opts: &ConnectOptions) -> Limits {
 /// Connect and read the CONNACK, within `opts.connect_timeout`. With `version_fallback`, a
 /// broker that refuses MQTT 5 is asked again with 3.1.1. `clean_start` overrides the options'
 /// (a reconnect of a clean session asks for a fresh one; a persistent one resumes).
-pub async fn handshake(
-    opts: &ConnectOptions,
-    tls: Option<Arc<rustls::ClientConfig>>,
-) -> Result<Handshake> {
+pub async fn handshake(opts: &ConnectOptions, tls: Option<Arc<rustls::ClientConfig>>) -> Result<Handshake> {
     let timeout = opts.connect_timeout;
     let attempt = async {
         let first = handshake_once(opts, tls.clone(), opts.version).await;
         match first {
-            Ok(h)
-                if opts.version_fallback
-                    && h.version == Version::V5
-                    && matches!(h.connack.reason, 0x01 | 0x84) =>
-            {
+            Ok(h) if opts.version_fallback && h.version == Version::V5 && matches!(h.connack.reason, 0x01 | 0x84) => {
                 handshake_once(opts, tls, Version::V3_1_1).await
             }
             Err(e) if opts.version_fallback && opts.version == Version::V5 && is_v3_answer(&e) => {
@@ -93,9 +81,7 @@ pub async fn handshake(
 struct V3Answer;
 impl std::fmt::Display for V3Answer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            "the broker answered MQTT 5 with a 3.1.1 CONNACK (unsupported protocol version)",
-        )
+        f.write_str("the broker answered MQTT 5 with a 3.1.1 CONNACK (unsupported protocol version)")
     }
 }
 impl std::error::Error for V3Answer {}
@@ -104,27 +90,14 @@ fn is_v3_answer(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.is::<V3Answer>())
 }
 
-async fn handshake_once(
-    opts: &ConnectOptions,
-    tls: Option<Arc<rustls::ClientConfig>>,
-    version: Version,
-) -> Result<Handshake> {
+async fn handshake_once(opts: &ConnectOptions, tls: Option<Arc<rustls::ClientConfig>>, version: Version) -> Result<Handshake> {
     let start = Instant::now();
     let (mut stream, timings) = transport::open(opts, tls).await?;
     let mut out = BytesMut::new();
-    protocol::encode(
-        &Packet::Connect(Box::new(opts.connect_packet(version))),
-        version,
-        &mut out,
-    )
-    .map_err(|e| exit::usage(format!("cannot encode CONNECT: {e}")))?;
+    protocol::encode(&Packet::Connect(Box::new(opts.connect_packet(version))), version, &mut out)
+        .map_err(|e| exit::usage(format!("cannot encode CONNECT: {e}")))?;
     let t = Instant::now();
-    let lost = |e: std::io::Error| {
-        exit::connect(format!(
-            "connection to {} lost during CONNECT: {e}",
-            opts.address()
-        ))
-    };
+    let lost = |e: std::io::Error| exit::connect(format!("connection to {} lost during CONNECT: {e}", opts.address()));
     stream.write_all(&out).await.map_err(lost)?;
     stream.flush().await.map_err(lost)?;
     let mut buf = BytesMut::with_capacity(4096);
@@ -164,11 +137,7 @@ async fn handshake_once(
 #[derive(Debug)]
 pub enum Request {
     /// Publish; `token` comes back in `Event::PublishDone`.
-    Publish {
-        publish: Publish,
-        token: u64,
-        auto_alias: bool,
-    },
+    Publish { publish: Publish, token: u64, auto_alias: bool },
     Subscribe(Subscribe),
     Unsubscribe(Unsubscribe),
     /// Send DISCONNECT after everything requested before it, then close.
@@ -182,9 +151,7 @@ pub enum Notice {
     /// The connection was lost; the driver is reconnecting.
     ConnectionLost(String),
     /// Connected again.
-    Reconnected {
-        session_present: bool,
-    },
+    Reconnected { session_present: bool },
     /// The driver stopped: after our DISCONNECT (Ok) or for good on an error.
     Closed(Result<(), String>, u8),
 }
@@ -200,12 +167,7 @@ pub struct Reconnect {
 
 impl Default for Reconnect {
     fn default() -> Self {
-        Reconnect {
-            enabled: false,
-            initial_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(30),
-            max_attempts: None,
-        }
+        Reconnect { enabled: false, initial_delay: Duration::from_millis(500), max_delay: Duration::from_secs(30), max_attempts: None }
     }
 }
 
@@ -228,12 +190,7 @@ pub struct Session {
 
 impl Session {
     /// Start the driver on an accepted handshake.
-    pub fn start(
-        opts: ConnectOptions,
-        tls: Option<Arc<rustls::ClientConfig>>,
-        hs: Handshake,
-        settings: SessionSettings,
-    ) -> Session {
+    pub fn start(opts: ConnectOptions, tls: Option<Arc<rustls::ClientConfig>>, hs: Handshake, settings: SessionSettings) -> Session {
         let (req_tx, req_rx) = mpsc::channel(1024);
         let (note_tx, note_rx) = mpsc::channel(settings.notice_capacity.max(16));
         let connack = hs.connack.clone();
@@ -263,12 +220,7 @@ impl Session {
             closing: None,
         };
         tokio::spawn(driver.run(req_rx, hs.stream, hs.leftover, resend));
-        Session {
-            requests: req_tx,
-            notices: note_rx,
-            connack,
-            version,
-        }
+        Session { requests: req_tx, notices: note_rx, connack, version }
     }
 }
 
@@ -303,13 +255,7 @@ const MAX_PENDING: usize = 256;
 const MAX_WBUF: usize = 1 << 20;
 
 impl Driver {
-    async fn run(
-        mut self,
-        mut requests: mpsc::Receiver<Request>,
-        stream: Stream,
-        leftover: BytesMut,
-        resend: Vec<Packet>,
-    ) {
+    async fn run(mut self, mut requests: mpsc::Receiver<Request>, stream: Stream, leftover: BytesMut, resend: Vec<Packet>) {
         let mut stream = stream;
         let mut leftover = leftover;
         let mut resend = resend;
@@ -319,9 +265,7 @@ impl Driver {
             match end {
                 End::Closed => break Ok(()),
                 End::Fatal(msg, code) => break Err((msg, code)),
-                End::Lost(msg) if !self.settings.reconnect.enabled || self.closing.is_some() => {
-                    break Err((msg, exit::RUNTIME))
-                }
+                End::Lost(msg) if !self.settings.reconnect.enabled || self.closing.is_some() => break Err((msg, exit::RUNTIME)),
                 End::Lost(msg) => {
                     if self.notify(Notice::ConnectionLost(msg)).await.is_err() {
                         return;
@@ -357,20 +301,14 @@ impl Driver {
         self.notices.send(n).await.map_err(|_| ())
     }
 
-    async fn reconnect(
-        &mut self,
-        attempts: &mut u32,
-    ) -> Result<((Stream, BytesMut), Vec<Packet>), (String, u8)> {
+    async fn reconnect(&mut self, attempts: &mut u32) -> Result<((Stream, BytesMut), Vec<Packet>), (String, u8)> {
         let rc = self.settings.reconnect.clone();
         let mut delay = rc.initial_delay;
         loop {
             *attempts += 1;
             if let Some(max) = rc.max_attempts {
                 if *attempts > max {
-                    return Err((
-                        format!("gave up after {max} reconnect attempts"),
-                        exit::RUNTIME,
-                    ));
+                    return Err((format!("gave up after {max} reconnect attempts"), exit::RUNTIME));
                 }
             }
             tokio::time::sleep(delay).await;
@@ -393,28 +331,18 @@ impl Driver {
                             }
                         }
                     }
-                    self.pending
-                        .push_back(Notice::Reconnected { session_present });
+                    self.pending.push_back(Notice::Reconnected { session_present });
                     return Ok(((hs.stream, hs.leftover), packets));
                 }
                 Ok(hs) => {
                     let text = hs.refusal_text();
-                    let _ = self
-                        .notify(Notice::ConnectionLost(format!("reconnect refused: {text}")))
-                        .await;
+                    let _ = self.notify(Notice::ConnectionLost(format!("reconnect refused: {text}"))).await;
                     if matches!(hs.connack.reason, 0x86 | 0x87 | 0x04 | 0x05 | 0x8C) {
-                        return Err((
-                            format!("the broker refused the connection: {text}"),
-                            exit::REFUSED,
-                        ));
+                        return Err((format!("the broker refused the connection: {text}"), exit::REFUSED));
                     }
                 }
                 Err(e) => {
-                    if self
-                        .notify(Notice::ConnectionLost(format!("reconnect failed: {e:#}")))
-                        .await
-                        .is_err()
-                    {
+                    if self.notify(Notice::ConnectionLost(format!("reconnect failed: {e:#}"))).await.is_err() {
                         return Err(("stopped".into(), exit::RUNTIME));
                     }
                 }
@@ -425,31 +353,20 @@ impl Driver {
     fn encode(&mut self, packet: &Packet, wbuf: &mut BytesMut) -> Result<(), End> {
         protocol::encode(packet, self.state.version(), wbuf)
             .map(|_| ())
-            .map_err(|e| {
-                End::Fatal(
-                    format!("cannot encode {}: {e}", packet.packet_type().name()),
-                    exit::USAGE,
-                )
-            })
+            .map_err(|e| End::Fatal(format!("cannot encode {}: {e}", packet.packet_type().name()), exit::USAGE))
     }
 
     /// Take a request from the command.
     fn on_request(&mut self, req: Request, wbuf: &mut BytesMut) -> Result<(), End> {
         match req {
-            Request::Publish {
-                publish,
-                token,
-                auto_alias,
-            } => self.queued.push_back((publish, token, auto_alias)),
+            Request::Publish { publish, token, auto_alias } => self.queued.push_back((publish, token, auto_alias)),
             Request::Subscribe(sub) => {
                 self.subscriptions.push(sub.clone());
                 let p = self.state.subscribe(sub).map_err(state_fatal)?;
                 self.encode(&p, wbuf)?;
             }
             Request::Unsubscribe(unsub) => {
-                self.subscriptions
-                    .iter_mut()
-                    .for_each(|s| s.filters.retain(|(f, _)| !unsub.filters.contains(f)));
+                self.subscriptions.iter_mut().for_each(|s| s.filters.retain(|(f, _)| !unsub.filters.contains(f)));
                 self.subscriptions.retain(|s| !s.filters.is_empty());
                 let p = self.state.unsubscribe(unsub).map_err(state_fatal)?;
                 self.encode(&p, wbuf)?;
@@ -465,9 +382,7 @@ impl Driver {
             if !self.state.can_publish(p.qos) || wbuf.len() >= MAX_WBUF {
                 break;
             }
-            let Some((publish, token, auto_alias)) = self.queued.pop_front() else {
-                break;
-            };
+            let Some((publish, token, auto_alias)) = self.queued.pop_front() else { break };
             let qos = publish.qos;
             match self.state.publish(publish, token, auto_alias) {
                 Ok(packet) => {
@@ -483,11 +398,7 @@ impl Driver {
                 }
                 // Refused before sending (too large for the broker, QoS above its maximum):
                 // reported like a broker rejection, the session goes on.
-                Err(
-                    e @ (StateError::PacketTooLarge { .. }
-                    | StateError::QoSNotSupported { .. }
-                    | StateError::RetainNotSupported),
-                ) => {
+                Err(e @ (StateError::PacketTooLarge { .. } | StateError::QoSNotSupported { .. } | StateError::RetainNotSupported)) => {
                     let mut properties = Properties::default();
                     properties.reason_string = Some(e.to_string());
                     let reason = match e {
@@ -495,12 +406,7 @@ impl Driver {
                         StateError::QoSNotSupported { .. } => 0x9B,
                         _ => 0x9A,
                     };
-                    self.pending.push_back(Notice::Event(Event::PublishDone {
-                        token,
-                        packet_id: 0,
-                        reason,
-                        properties,
-                    }));
+                    self.pending.push_back(Notice::Event(Event::PublishDone { token, packet_id: 0, reason, properties }));
                 }
                 Err(e) => return Err(state_fatal(e)),
             }
@@ -512,13 +418,7 @@ impl Driver {
         self.queued.is_empty() && self.state.inflight() == 0
     }
 
-    async fn serve(
-        &mut self,
-        requests: &mut mpsc::Receiver<Request>,
-        stream: Stream,
-        leftover: BytesMut,
-        resend: Vec<Packet>,
-    ) -> End {
+    async fn serve(&mut self, requests: &mut mpsc::Receiver<Request>, stream: Stream, leftover: BytesMut, resend: Vec<Packet>) -> End {
         let notices = self.notices.clone();
         let (mut rd, mut wr) = tokio::io::split(stream);
         let mut rbuf = leftover;
@@ -553,8 +453,7 @@ impl Driver {
             }
             let deadline = self.state.next_deadline();
             let read_room = self.pending.len() < MAX_PENDING;
-            let take_requests =
-                self.closing.is_none() && self.queued.len() < MAX_PENDING && wbuf.len() < MAX_WBUF;
+            let take_requests = self.closing.is_none() && self.queued.len() < MAX_PENDING && wbuf.len() < MAX_WBUF;
             tokio::select! {
                 biased;
                 permit = notices.reserve(), if !self.pending.is_empty() => {
@@ -639,28 +538,15 @@ impl Driver {
     }
 
     /// Decode every whole packet in `rbuf` and hand it to the state.
-    fn absorb(
-        &mut self,
-        rbuf: &mut BytesMut,
-        wbuf: &mut BytesMut,
-        out: &mut Vec<Packet>,
-        events: &mut Vec<Event>,
-    ) -> Result<(), End> {
+    fn absorb(&mut self, rbuf: &mut BytesMut, wbuf: &mut BytesMut, out: &mut Vec<Packet>, events: &mut Vec<Event>) -> Result<(), End> {
         loop {
             let packet = match protocol::decode(rbuf, self.state.version(), self.limits) {
                 Ok(Some(p)) => p,
                 Ok(None) => return Ok(()),
                 Err(e) => {
-                    let code = if matches!(e, protocol::Error::PacketTooLarge { .. }) {
-                        0x95
-                    } else {
-                        0x81
-                    };
+                    let code = if matches!(e, protocol::Error::PacketTooLarge { .. }) { 0x95 } else { 0x81 };
                     self.send_disconnect(code, wbuf);
-                    return Err(End::Fatal(
-                        format!("protocol error: malformed packet from the broker: {e}"),
-                        exit::RUNTIME,
-                    ));
+                    return Err(End::Fatal(format!("protocol error: malformed packet from the broker: {e}"), exit::RUNTIME));
                 }
             };
             if let Err(e) = self.state.handle(packet, Instant::now(), out, events) {
@@ -682,25 +568,20 @@ impl Driver {
                         self.internal_subs -= 1;
                         if ack.reason_codes.iter().any(|&c| reason::is_error(c)) {
                             self.pending.push_back(Notice::ConnectionLost(
-                                "a subscription was refused when it was renewed after reconnecting"
-                                    .into(),
+                                "a subscription was refused when it was renewed after reconnecting".into(),
                             ));
                         }
                     }
                     Event::Disconnect(d) => {
                         let name = reason::name(protocol::PacketType::Disconnect, d.reason);
-                        let mut msg = format!(
-                            "the broker sent DISCONNECT: {name} (reason {:#04x})",
-                            d.reason
-                        );
+                        let mut msg = format!("the broker sent DISCONNECT: {name} (reason {:#04x})", d.reason);
                         if let Some(s) = &d.properties.reason_string {
                             msg.push_str(&format!(": {s}"));
                         }
                         if let Some(s) = &d.properties.server_reference {
                             msg.push_str(&format!("; server reference: {s}"));
                         }
-                        self.pending
-                            .push_back(Notice::Event(Event::Disconnect(d.clone())));
+                        self.pending.push_back(Notice::Event(Event::Disconnect(d.clone())));
                         // Shutting down, busy, or moved: worth reconnecting; anything else is final.
                         return Err(if matches!(d.reason, 0x8B | 0x89 | 0x9C | 0x9D) {
                             End::Lost(msg)
@@ -716,14 +597,7 @@ impl Driver {
 
     fn send_disconnect(&mut self, reason: u8, wbuf: &mut BytesMut) {
         if self.state.version() == Version::V5 {
-            let _ = protocol::encode(
-                &Packet::Disconnect(Disconnect {
-                    reason,
-                    properties: Properties::default(),
-                }),
-                Version::V5,
-                wbuf,
-            );
+            let _ = protocol::encode(&Packet::Disconnect(Disconnect { reason, properties: Properties::default() }), Version::V5, wbuf);
         }
     }
 }

@@ -82,7 +82,11 @@ pub struct ConnectOptions {
 
 impl ConnectOptions {
     pub fn from_args(args: &ConnectArgs) -> Result<ConnectOptions> {
-        let mut scheme = if args.ws { Scheme::Ws } else { Scheme::Tcp };
+        let mut scheme = if args.ws {
+            Scheme::Ws
+        } else {
+            Scheme::Tcp
+        };
         let tls_wanted = args.tls || args.cafile.is_some() || args.cert.is_some() || args.insecure;
         let mut host = args.host.clone();
         let mut port = args.port;
@@ -120,11 +124,10 @@ impl ConnectOptions {
             return Err(exit::usage("the broker host is empty"));
         }
         let source_ip = match &args.source_ip {
-            Some(ip) => Some(ip.parse::<IpAddr>().map_err(|_| {
-                exit::usage(format!(
-                    "invalid --source-ip '{ip}': expected an IP address"
-                ))
-            })?),
+            Some(ip) => Some(
+                ip.parse::<IpAddr>()
+                    .map_err(|_| exit::usage(format!("invalid --source-ip '{ip}': expected an IP address")))?,
+            ),
             None => None,
         };
         let version = args.version.unwrap_or(Version::V5);
@@ -184,12 +187,8 @@ impl ConnectOptions {
                 None
             }
         };
-        if let Some(rt) = will
-            .as_ref()
-            .and_then(|w| w.properties.response_topic.as_ref())
-        {
-            topic::validate_name(rt)
-                .map_err(|e| exit::usage(format!("--will-response-topic: {e}")))?;
+        if let Some(rt) = will.as_ref().and_then(|w| w.properties.response_topic.as_ref()) {
+            topic::validate_name(rt).map_err(|e| exit::usage(format!("--will-response-topic: {e}")))?;
         }
         if version != Version::V5 {
             let v5_only = args.session_expiry.is_some()
@@ -200,25 +199,17 @@ impl ConnectOptions {
                 || args.no_problem_info
                 || !args.connect_user_property.is_empty()
                 || args.auth_method.is_some();
-            let will_v5 = will
-                .as_ref()
-                .is_some_and(|w| w.properties != Properties::default());
+            let will_v5 = will.as_ref().is_some_and(|w| w.properties != Properties::default());
             if v5_only || will_v5 {
                 return Err(exit::usage(format!(
                     "MQTT 5 properties (session expiry, receive maximum, user properties, auth, will properties ...) need -V 5, not -V {version}"
                 )));
             }
             if password.is_some() && username.is_none() && version == Version::V3_1_1 {
-                return Err(exit::usage(
-                    "MQTT 3.1.1 does not allow a password without a user name (-u)",
-                ));
+                return Err(exit::usage("MQTT 3.1.1 does not allow a password without a user name (-u)"));
             }
         }
-        for (name, file) in [
-            ("--cafile", &args.cafile),
-            ("--cert", &args.cert),
-            ("--key", &args.key),
-        ] {
+        for (name, file) in [("--cafile", &args.cafile), ("--cert", &args.cert), ("--key", &args.key)] {
             if let Some(f) = file {
                 if let Err(e) = std::fs::metadata(f) {
                     return Err(exit::usage(format!("{name} {}: {e}", f.display())));
@@ -279,11 +270,7 @@ impl ConnectOptions {
                 }
                 w
             }),
-            properties: if v5 {
-                self.properties.clone()
-            } else {
-                Properties::default()
-            },
+            properties: if v5 { self.properties.clone() } else { Properties::default() },
         }
     }
 }
@@ -318,20 +305,14 @@ fn percent_decode(s: &str) -> Result<String> {
 }
 
 fn parse_url(url: &str) -> Result<Url> {
-    let bad = |why: &str| {
-        exit::usage(format!("invalid URL: {why} (expected mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path])"))
-    };
+    let bad = |why: &str| exit::usage(format!("invalid URL: {why} (expected mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path])"));
     let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("no scheme"))?;
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "mqtt" | "tcp" => Scheme::Tcp,
         "mqtts" | "ssl" | "tls" => Scheme::Tls,
         "ws" => Scheme::Ws,
         "wss" => Scheme::Wss,
-        other => {
-            return Err(exit::usage(format!(
-                "unknown URL scheme '{other}' (use mqtt, mqtts, ws or wss)"
-            )))
-        }
+        other => return Err(exit::usage(format!("unknown URL scheme '{other}' (use mqtt, mqtts, ws or wss)"))),
     };
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], Some(rest[i..].to_string())),
@@ -349,9 +330,7 @@ fn parse_url(url: &str) -> Result<Url> {
         None => (None, None),
     };
     let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
-        let (h, after) = rest
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed '[' in the host"))?;
+        let (h, after) = rest.split_once(']').ok_or_else(|| bad("unclosed '[' in the host"))?;
         let port = match after.strip_prefix(':') {
             Some(p) => Some(p),
             None if after.is_empty() => None,
@@ -368,10 +347,7 @@ fn parse_url(url: &str) -> Result<Url> {
         return Err(bad("no host"));
     }
     let port = match port {
-        Some(p) => Some(
-            p.parse::<u16>()
-                .map_err(|_| bad(&format!("invalid port '{p}'")))?,
-        ),
+        Some(p) => Some(p.parse::<u16>().map_err(|_| bad(&format!("invalid port '{p}'")))?),
         None => None,
     };
     Ok(Url {
@@ -385,12 +361,8 @@ fn parse_url(url: &str) -> Result<Url> {
 }
 
 fn read_password_file(path: &std::path::Path) -> Result<Bytes> {
-    let text = std::fs::read(path).map_err(|e| {
-        exit::usage(format!(
-            "cannot read --password-file {}: {e}",
-            path.display()
-        ))
-    })?;
+    let text = std::fs::read(path)
+        .map_err(|e| exit::usage(format!("cannot read --password-file {}: {e}", path.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -462,21 +434,12 @@ mod tests {
 
     #[test]
     fn bad_urls_are_usage_errors() {
-        for url in [
-            "http://h",
-            "h:1883",
-            "mqtt://",
-            "mqtt://h:port",
-            "mqtt://h:70000",
-        ] {
+        for url in ["http://h", "h:1883", "mqtt://", "mqtt://h:port", "mqtt://h:70000"] {
             let err = opts(&["-L", url]).unwrap_err();
             assert_eq!(exit::code_for(&err), exit::USAGE, "{url}");
         }
         let err = opts(&["-L", "http://h"]).unwrap_err();
-        assert!(
-            err.to_string().contains("unknown URL scheme 'http'"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("unknown URL scheme 'http'"), "{err}");
     }
 
     #[test]
@@ -490,10 +453,7 @@ mod tests {
         assert_eq!(exit::code_for(&err), exit::USAGE);
         // --no-clean alone is fine in 3.1.1 (the implied session expiry is v5-only and dropped).
         let o = opts(&["-V", "3.1.1", "--no-clean"]).unwrap();
-        assert_eq!(
-            o.connect_packet(Version::V3_1_1).properties,
-            Properties::default()
-        );
+        assert_eq!(o.connect_packet(Version::V3_1_1).properties, Properties::default());
         assert!(!o.connect_packet(Version::V3_1_1).clean_start);
     }
 
@@ -501,10 +461,7 @@ mod tests {
     fn generated_client_ids_use_the_prefix() {
         let o = opts(&["--id-prefix", "ci-"]).unwrap();
         assert!(o.client_id.starts_with("ci-") && o.client_id.len() == 13);
-        assert_ne!(
-            o.client_id,
-            opts(&["--id-prefix", "ci-"]).unwrap().client_id
-        );
+        assert_ne!(o.client_id, opts(&["--id-prefix", "ci-"]).unwrap().client_id);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::protocol::{
-    reason, Ack, Auth, ConnAck, Disconnect, Packet, Properties, Publish, QoS, SubAck, Subscribe,
-    UnsubAck, Unsubscribe, Version,
+    reason, Ack, Auth, ConnAck, Disconnect, Packet, Properties, Publish, QoS, SubAck, Subscribe, UnsubAck,
+    Unsubscribe, Version,
 };
 
 /// What the client asked for in CONNECT that the session must honour.
@@ -31,12 +31,7 @@ pub enum Event {
     Message(Publish),
     /// An outbound QoS 1/2 PUBLISH finished: PUBACK, PUBCOMP, or a PUBREC with an error reason.
     /// For QoS 0, the driver reports this itself once the bytes are written.
-    PublishDone {
-        token: u64,
-        packet_id: u16,
-        reason: u8,
-        properties: Properties,
-    },
+    PublishDone { token: u64, packet_id: u16, reason: u8, properties: Properties },
     SubAck(SubAck),
     UnsubAck(UnsubAck),
     Disconnect(Disconnect),
@@ -62,34 +57,17 @@ pub enum StateError {
 impl fmt::Display for StateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StateError::UnexpectedPacket(p) => write!(
-                f,
-                "protocol error: the broker sent {p}, which a client never receives"
-            ),
+            StateError::UnexpectedPacket(p) => write!(f, "protocol error: the broker sent {p}, which a client never receives"),
             StateError::UnknownPacketId { packet, id } => {
-                write!(
-                    f,
-                    "protocol error: {packet} for packet id {id}, which is not in flight"
-                )
+                write!(f, "protocol error: {packet} for packet id {id}, which is not in flight")
             }
-            StateError::TopicAliasInvalid(a) => {
-                write!(f, "protocol error: topic alias {a} is out of range")
-            }
-            StateError::TopicAliasUnknown(a) => {
-                write!(f, "protocol error: topic alias {a} was never set")
-            }
+            StateError::TopicAliasInvalid(a) => write!(f, "protocol error: topic alias {a} is out of range"),
+            StateError::TopicAliasUnknown(a) => write!(f, "protocol error: topic alias {a} was never set"),
             StateError::ReceiveMaximumExceeded(m) => {
-                write!(
-                    f,
-                    "protocol error: the broker exceeded our receive maximum of {m}"
-                )
+                write!(f, "protocol error: the broker exceeded our receive maximum of {m}")
             }
             StateError::KeepaliveTimeout(d) => {
-                write!(
-                    f,
-                    "connection dead: no answer from the broker for {}",
-                    humantime::format_duration(*d)
-                )
+                write!(f, "connection dead: no answer from the broker for {}", humantime::format_duration(*d))
             }
             StateError::PacketTooLarge { size, max } => write!(
                 f,
@@ -98,9 +76,7 @@ impl fmt::Display for StateError {
             StateError::QoSNotSupported { asked, max } => {
                 write!(f, "the broker supports QoS up to {max}, not {asked}")
             }
-            StateError::RetainNotSupported => {
-                f.write_str("the broker does not support retained messages")
-            }
+            StateError::RetainNotSupported => f.write_str("the broker does not support retained messages"),
             StateError::NoPacketIdAvailable => f.write_str("all 65535 packet ids are in use"),
         }
     }
@@ -111,11 +87,7 @@ impl std::error::Error for StateError {}
 #[derive(Clone, Debug)]
 enum Outgoing {
     /// Sent, waiting for PUBACK (QoS 1) or PUBREC (QoS 2).
-    Publish {
-        publish: Publish,
-        token: u64,
-        seq: u64,
-    },
+    Publish { publish: Publish, token: u64, seq: u64 },
     /// PUBREL sent, waiting for PUBCOMP.
     Released { token: u64, seq: u64 },
 }
@@ -207,27 +179,17 @@ impl State {
     /// Returns what must be resent: with a session present, unacknowledged PUBLISH (DUP set)
     /// and PUBREL with their ids, in their original order; without one, the publishes again
     /// as new messages (the broker lost them), and the PUBREL-stage ones are complete.
-    pub fn on_connack(
-        &mut self,
-        ack: &ConnAck,
-        version: Version,
-        now: Instant,
-    ) -> (Vec<Packet>, Vec<Event>) {
+    pub fn on_connack(&mut self, ack: &ConnAck, version: Version, now: Instant) -> (Vec<Packet>, Vec<Event>) {
         self.version = version;
         let p = &ack.properties;
         if let Some(k) = p.server_keep_alive {
             self.keep_alive = Duration::from_secs(k.into());
         }
         let server_rm = p.receive_maximum.unwrap_or(u16::MAX);
-        self.send_window = server_rm
-            .min(self.cfg.max_inflight.unwrap_or(u16::MAX))
-            .max(1);
+        self.send_window = server_rm.min(self.cfg.max_inflight.unwrap_or(u16::MAX)).max(1);
         self.server_max_packet = p.maximum_packet_size;
         self.server_alias_max = p.topic_alias_maximum.unwrap_or(0);
-        self.server_max_qos = p
-            .maximum_qos
-            .and_then(QoS::from_u8)
-            .unwrap_or(QoS::ExactlyOnce);
+        self.server_max_qos = p.maximum_qos.and_then(QoS::from_u8).unwrap_or(QoS::ExactlyOnce);
         self.retain_available = p.retain_available != Some(0);
         self.inbound_aliases.clear();
         self.outbound_aliases.clear();
@@ -244,27 +206,13 @@ impl State {
         let mut events = Vec::new();
         for (id, entry) in entries {
             match entry {
-                Outgoing::Publish {
-                    mut publish,
-                    token,
-                    seq,
-                } => {
+                Outgoing::Publish { mut publish, token, seq } => {
                     publish.dup = ack.session_present;
                     resend.push(Packet::Publish(publish.clone()));
-                    self.outgoing.insert(
-                        id,
-                        Outgoing::Publish {
-                            publish,
-                            token,
-                            seq,
-                        },
-                    );
+                    self.outgoing.insert(id, Outgoing::Publish { publish, token, seq });
                 }
                 Outgoing::Released { token, seq } if ack.session_present => {
-                    resend.push(Packet::PubRel(Ack {
-                        packet_id: id,
-                        ..Ack::default()
-                    }));
+                    resend.push(Packet::PubRel(Ack { packet_id: id, ..Ack::default() }));
                     self.outgoing.insert(id, Outgoing::Released { token, seq });
                 }
                 Outgoing::Released { token, .. } => events.push(Event::PublishDone {
@@ -285,10 +233,7 @@ impl State {
                 self.next_id = 1;
             }
             let id = self.next_id;
-            if !self.outgoing.contains_key(&id)
-                && !self.pending_sub.contains(&id)
-                && !self.pending_unsub.contains(&id)
-            {
+            if !self.outgoing.contains_key(&id) && !self.pending_sub.contains(&id) && !self.pending_unsub.contains(&id) {
                 return Ok(id);
             }
         }
@@ -308,17 +253,9 @@ impl State {
     /// Prepare an outbound PUBLISH: checks the broker's limits, assigns a packet id for QoS 1/2
     /// (the caller must have checked `can_publish`), and with `auto_alias` replaces a repeated
     /// topic by a topic alias. `token` comes back in `Event::PublishDone`.
-    pub fn publish(
-        &mut self,
-        mut publish: Publish,
-        token: u64,
-        auto_alias: bool,
-    ) -> Result<Packet, StateError> {
+    pub fn publish(&mut self, mut publish: Publish, token: u64, auto_alias: bool) -> Result<Packet, StateError> {
         if publish.qos > self.server_max_qos {
-            return Err(StateError::QoSNotSupported {
-                asked: publish.qos as u8,
-                max: self.server_max_qos as u8,
-            });
+            return Err(StateError::QoSNotSupported { asked: publish.qos as u8, max: self.server_max_qos as u8 });
         }
         if publish.retain && !self.retain_available {
             return Err(StateError::RetainNotSupported);
@@ -337,14 +274,7 @@ impl State {
         self.check_size(&packet)?;
         if let Some(publish) = stored {
             self.seq += 1;
-            self.outgoing.insert(
-                publish.packet_id,
-                Outgoing::Publish {
-                    publish,
-                    token,
-                    seq: self.seq,
-                },
-            );
+            self.outgoing.insert(publish.packet_id, Outgoing::Publish { publish, token, seq: self.seq });
         }
         Ok(packet)
     }
@@ -396,48 +326,29 @@ impl State {
             Packet::Publish(p) => self.incoming_publish(p, out, events)?,
             Packet::PubAck(ack) => match self.outgoing.get(&ack.packet_id) {
                 Some(Outgoing::Publish { publish, .. }) if publish.qos == QoS::AtLeastOnce => {
-                    if let Some(Outgoing::Publish { token, .. }) =
-                        self.outgoing.remove(&ack.packet_id)
-                    {
+                    if let Some(Outgoing::Publish { token, .. }) = self.outgoing.remove(&ack.packet_id) {
                         events.push(done(token, ack));
                     }
                 }
-                _ => {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "PUBACK",
-                        id: ack.packet_id,
-                    })
-                }
+                _ => return Err(StateError::UnknownPacketId { packet: "PUBACK", id: ack.packet_id }),
             },
             Packet::PubRec(ack) => match self.outgoing.get(&ack.packet_id) {
                 Some(Outgoing::Publish { publish, .. }) if publish.qos == QoS::ExactlyOnce => {
-                    let Some(Outgoing::Publish { token, seq, .. }) =
-                        self.outgoing.remove(&ack.packet_id)
-                    else {
+                    let Some(Outgoing::Publish { token, seq, .. }) = self.outgoing.remove(&ack.packet_id) else {
                         return Ok(());
                     };
                     if reason::is_error(ack.reason) {
                         events.push(done(token, ack));
                     } else {
-                        self.outgoing
-                            .insert(ack.packet_id, Outgoing::Released { token, seq });
-                        out.push(Packet::PubRel(Ack {
-                            packet_id: ack.packet_id,
-                            ..Ack::default()
-                        }));
+                        self.outgoing.insert(ack.packet_id, Outgoing::Released { token, seq });
+                        out.push(Packet::PubRel(Ack { packet_id: ack.packet_id, ..Ack::default() }));
                     }
                 }
                 // A PUBREC again after our PUBREL (e.g. resent by the broker): answer again.
-                Some(Outgoing::Released { .. }) => out.push(Packet::PubRel(Ack {
-                    packet_id: ack.packet_id,
-                    ..Ack::default()
-                })),
-                _ => {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "PUBREC",
-                        id: ack.packet_id,
-                    })
+                Some(Outgoing::Released { .. }) => {
+                    out.push(Packet::PubRel(Ack { packet_id: ack.packet_id, ..Ack::default() }))
                 }
+                _ => return Err(StateError::UnknownPacketId { packet: "PUBREC", id: ack.packet_id }),
             },
             Packet::PubComp(ack) => match self.outgoing.get(&ack.packet_id) {
                 Some(Outgoing::Released { token, .. }) => {
@@ -445,43 +356,24 @@ impl State {
                     self.outgoing.remove(&ack.packet_id);
                     events.push(done(token, ack));
                 }
-                _ => {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "PUBCOMP",
-                        id: ack.packet_id,
-                    })
-                }
+                _ => return Err(StateError::UnknownPacketId { packet: "PUBCOMP", id: ack.packet_id }),
             },
             Packet::PubRel(ack) => {
                 // Known or not (a resumed session may carry one from an earlier process), the
                 // answer is PUBCOMP; v5 says "Packet Identifier not found" for an unknown one.
                 let known = self.incoming_qos2.remove(&ack.packet_id);
-                let reason = if known || self.version != Version::V5 {
-                    0
-                } else {
-                    0x92
-                };
-                out.push(Packet::PubComp(Ack {
-                    packet_id: ack.packet_id,
-                    reason,
-                    ..Ack::default()
-                }));
+                let reason = if known || self.version != Version::V5 { 0 } else { 0x92 };
+                out.push(Packet::PubComp(Ack { packet_id: ack.packet_id, reason, ..Ack::default() }));
             }
             Packet::SubAck(ack) => {
                 if !self.pending_sub.remove(&ack.packet_id) {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "SUBACK",
-                        id: ack.packet_id,
-                    });
+                    return Err(StateError::UnknownPacketId { packet: "SUBACK", id: ack.packet_id });
                 }
                 events.push(Event::SubAck(ack));
             }
             Packet::UnsubAck(ack) => {
                 if !self.pending_unsub.remove(&ack.packet_id) {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "UNSUBACK",
-                        id: ack.packet_id,
-                    });
+                    return Err(StateError::UnknownPacketId { packet: "UNSUBACK", id: ack.packet_id });
                 }
                 events.push(Event::UnsubAck(ack));
             }
@@ -497,12 +389,7 @@ impl State {
         Ok(())
     }
 
-    fn incoming_publish(
-        &mut self,
-        mut p: Publish,
-        out: &mut Vec<Packet>,
-        events: &mut Vec<Event>,
-    ) -> Result<(), StateError> {
+    fn incoming_publish(&mut self, mut p: Publish, out: &mut Vec<Packet>, events: &mut Vec<Event>) -> Result<(), StateError> {
         if let Some(alias) = p.properties.topic_alias.take() {
             if alias == 0 || alias > self.cfg.topic_alias_maximum {
                 return Err(StateError::TopicAliasInvalid(alias));
@@ -519,26 +406,18 @@ impl State {
         match p.qos {
             QoS::AtMostOnce => events.push(Event::Message(p)),
             QoS::AtLeastOnce => {
-                out.push(Packet::PubAck(Ack {
-                    packet_id: p.packet_id,
-                    ..Ack::default()
-                }));
+                out.push(Packet::PubAck(Ack { packet_id: p.packet_id, ..Ack::default() }));
                 events.push(Event::Message(p));
             }
             QoS::ExactlyOnce => {
                 let id = p.packet_id;
                 if self.incoming_qos2.insert(id) {
-                    if self.version == Version::V5
-                        && self.incoming_qos2.len() > usize::from(self.cfg.receive_maximum)
-                    {
+                    if self.version == Version::V5 && self.incoming_qos2.len() > usize::from(self.cfg.receive_maximum) {
                         return Err(StateError::ReceiveMaximumExceeded(self.cfg.receive_maximum));
                     }
                     events.push(Event::Message(p));
                 }
-                out.push(Packet::PubRec(Ack {
-                    packet_id: id,
-                    ..Ack::default()
-                }));
+                out.push(Packet::PubRec(Ack { packet_id: id, ..Ack::default() }));
             }
         }
         Ok(())
@@ -559,16 +438,12 @@ impl State {
 
     /// Keep alive: a PINGREQ to send, nothing, or the connection is dead.
     pub fn on_tick(&mut self, now: Instant) -> Result<Option<Packet>, StateError> {
-        let Some(deadline) = self.next_deadline() else {
-            return Ok(None);
-        };
+        let Some(deadline) = self.next_deadline() else { return Ok(None) };
         if now < deadline {
             return Ok(None);
         }
         if self.ping_sent.is_some() {
-            return Err(StateError::KeepaliveTimeout(
-                now.saturating_duration_since(self.last_received),
-            ));
+            return Err(StateError::KeepaliveTimeout(now.saturating_duration_since(self.last_received)));
         }
         self.ping_sent = Some(now);
         self.last_sent = now;
@@ -577,12 +452,7 @@ impl State {
 }
 
 fn done(token: u64, ack: Ack) -> Event {
-    Event::PublishDone {
-        token,
-        packet_id: ack.packet_id,
-        reason: ack.reason,
-        properties: ack.properties,
-    }
+    Event::PublishDone { token, packet_id: ack.packet_id, reason: ack.reason, properties: ack.properties }
 }
 
 #[cfg(test)]

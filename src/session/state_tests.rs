@@ -7,44 +7,22 @@ use super::*;
 use crate::protocol::{Ack, ConnAck, Packet, Properties, Publish, QoS, SubAck, Subscribe, Version};
 
 fn cfg() -> Config {
-    Config {
-        version: Version::V5,
-        keep_alive: 10,
-        receive_maximum: 4,
-        topic_alias_maximum: 5,
-        max_inflight: None,
-    }
+    Config { version: Version::V5, keep_alive: 10, receive_maximum: 4, topic_alias_maximum: 5, max_inflight: None }
 }
 
 fn connected(props: Properties, now: Instant) -> State {
     let mut s = State::new(cfg(), now);
-    let (resend, events) = s.on_connack(
-        &ConnAck {
-            session_present: false,
-            reason: 0,
-            properties: props,
-        },
-        Version::V5,
-        now,
-    );
+    let (resend, events) = s.on_connack(&ConnAck { session_present: false, reason: 0, properties: props }, Version::V5, now);
     assert!(resend.is_empty() && events.is_empty());
     s
 }
 
 fn publish(topic: &str, qos: QoS) -> Publish {
-    Publish {
-        topic: topic.into(),
-        qos,
-        payload: Bytes::from_static(b"x"),
-        ..Publish::default()
-    }
+    Publish { topic: topic.into(), qos, payload: Bytes::from_static(b"x"), ..Publish::default() }
 }
 
 fn ack(id: u16) -> Ack {
-    Ack {
-        packet_id: id,
-        ..Ack::default()
-    }
+    Ack { packet_id: id, ..Ack::default() }
 }
 
 fn feed(s: &mut State, p: Packet, now: Instant) -> Result<(Vec<Packet>, Vec<Event>), StateError> {
@@ -79,23 +57,12 @@ fn qos1_flow_completes_on_puback_with_token() {
     assert_eq!(s.inflight(), 1);
     let (out, ev) = feed(&mut s, Packet::PubAck(ack(id)), now).unwrap();
     assert!(out.is_empty());
-    assert_eq!(
-        ev,
-        vec![Event::PublishDone {
-            token: 7,
-            packet_id: 1,
-            reason: 0,
-            properties: Properties::default()
-        }]
-    );
+    assert_eq!(ev, vec![Event::PublishDone { token: 7, packet_id: 1, reason: 0, properties: Properties::default() }]);
     assert_eq!(s.inflight(), 0);
     // A second PUBACK for the same id is a protocol violation.
     assert_eq!(
         feed(&mut s, Packet::PubAck(ack(id)), now).unwrap_err(),
-        StateError::UnknownPacketId {
-            packet: "PUBACK",
-            id: 1
-        }
+        StateError::UnknownPacketId { packet: "PUBACK", id: 1 }
     );
 }
 
@@ -110,14 +77,7 @@ fn qos2_flow_pubrec_pubrel_pubcomp() {
     assert_eq!(s.inflight(), 1, "still in flight until PUBCOMP");
     let (out, ev) = feed(&mut s, Packet::PubComp(ack(id)), now).unwrap();
     assert!(out.is_empty());
-    assert!(matches!(
-        ev[..],
-        [Event::PublishDone {
-            token: 3,
-            reason: 0,
-            ..
-        }]
-    ));
+    assert!(matches!(ev[..], [Event::PublishDone { token: 3, reason: 0, .. }]));
     assert_eq!(s.inflight(), 0);
 }
 
@@ -126,25 +86,9 @@ fn pubrec_with_error_reason_ends_the_flow_without_pubrel() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
     let id = sent_id(&s.publish(publish("a", QoS::ExactlyOnce), 3, false).unwrap());
-    let (out, ev) = feed(
-        &mut s,
-        Packet::PubRec(Ack {
-            packet_id: id,
-            reason: 0x87,
-            ..Ack::default()
-        }),
-        now,
-    )
-    .unwrap();
+    let (out, ev) = feed(&mut s, Packet::PubRec(Ack { packet_id: id, reason: 0x87, ..Ack::default() }), now).unwrap();
     assert!(out.is_empty());
-    assert!(matches!(
-        ev[..],
-        [Event::PublishDone {
-            token: 3,
-            reason: 0x87,
-            ..
-        }]
-    ));
+    assert!(matches!(ev[..], [Event::PublishDone { token: 3, reason: 0x87, .. }]));
     assert_eq!(s.inflight(), 0);
 }
 
@@ -160,13 +104,7 @@ fn puback_for_a_qos2_publish_is_an_error() {
 #[test]
 fn receive_maximum_of_the_server_limits_the_window() {
     let now = Instant::now();
-    let mut s = connected(
-        Properties {
-            receive_maximum: Some(2),
-            ..Properties::default()
-        },
-        now,
-    );
+    let mut s = connected(Properties { receive_maximum: Some(2), ..Properties::default() }, now);
     assert_eq!(s.send_window(), 2);
     assert!(s.can_publish(QoS::AtLeastOnce));
     s.publish(publish("a", QoS::AtLeastOnce), 1, false).unwrap();
@@ -180,26 +118,14 @@ fn receive_maximum_of_the_server_limits_the_window() {
 #[test]
 fn max_inflight_caps_below_the_server() {
     let now = Instant::now();
-    let mut s = State::new(
-        Config {
-            max_inflight: Some(1),
-            ..cfg()
-        },
-        now,
-    );
+    let mut s = State::new(Config { max_inflight: Some(1), ..cfg() }, now);
     s.on_connack(&receive_maximum_props(100), Version::V5, now);
     assert_eq!(s.send_window(), 1);
 }
 
 #[allow(non_snake_case)]
 fn receive_maximum_props(n: u16) -> ConnAck {
-    ConnAck {
-        properties: Properties {
-            receive_maximum: Some(n),
-            ..Properties::default()
-        },
-        ..ConnAck::default()
-    }
+    ConnAck { properties: Properties { receive_maximum: Some(n), ..Properties::default() }, ..ConnAck::default() }
 }
 
 #[test]
@@ -208,9 +134,7 @@ fn packet_ids_skip_zero_and_ids_in_use() {
     let mut s = connected(Properties::default(), now);
     let mut ids = Vec::new();
     for t in 0..3 {
-        ids.push(sent_id(
-            &s.publish(publish("a", QoS::AtLeastOnce), t, false).unwrap(),
-        ));
+        ids.push(sent_id(&s.publish(publish("a", QoS::AtLeastOnce), t, false).unwrap()));
     }
     assert_eq!(ids, vec![1, 2, 3]);
     // Wrap around: ids 1..3 are still in flight, so the next after 65535 is 4.
@@ -227,33 +151,11 @@ fn resumed_session_resends_publish_with_dup_and_pubrel_in_order() {
     let b = sent_id(&s.publish(publish("b", QoS::ExactlyOnce), 2, false).unwrap());
     let c = sent_id(&s.publish(publish("c", QoS::ExactlyOnce), 3, false).unwrap());
     feed(&mut s, Packet::PubRec(ack(b)), now).unwrap();
-    let (resend, events) = s.on_connack(
-        &ConnAck {
-            session_present: true,
-            ..ConnAck::default()
-        },
-        Version::V5,
-        now,
-    );
+    let (resend, events) = s.on_connack(&ConnAck { session_present: true, ..ConnAck::default() }, Version::V5, now);
     assert!(events.is_empty());
-    let expect_a = Publish {
-        dup: true,
-        packet_id: a,
-        ..publish("a", QoS::AtLeastOnce)
-    };
-    let expect_c = Publish {
-        dup: true,
-        packet_id: c,
-        ..publish("c", QoS::ExactlyOnce)
-    };
-    assert_eq!(
-        resend,
-        vec![
-            Packet::Publish(expect_a),
-            Packet::PubRel(ack(b)),
-            Packet::Publish(expect_c)
-        ]
-    );
+    let expect_a = Publish { dup: true, packet_id: a, ..publish("a", QoS::AtLeastOnce) };
+    let expect_c = Publish { dup: true, packet_id: c, ..publish("c", QoS::ExactlyOnce) };
+    assert_eq!(resend, vec![Packet::Publish(expect_a), Packet::PubRel(ack(b)), Packet::Publish(expect_c)]);
     assert_eq!(s.inflight(), 3);
 }
 
@@ -265,22 +167,8 @@ fn lost_session_republishes_as_new_and_completes_released_ones() {
     let b = sent_id(&s.publish(publish("b", QoS::ExactlyOnce), 2, false).unwrap());
     feed(&mut s, Packet::PubRec(ack(b)), now).unwrap();
     let (resend, events) = s.on_connack(&ConnAck::default(), Version::V5, now);
-    assert_eq!(
-        resend,
-        vec![Packet::Publish(Publish {
-            dup: false,
-            packet_id: a,
-            ..publish("a", QoS::AtLeastOnce)
-        })]
-    );
-    assert!(matches!(
-        events[..],
-        [Event::PublishDone {
-            token: 2,
-            reason: 0,
-            ..
-        }]
-    ));
+    assert_eq!(resend, vec![Packet::Publish(Publish { dup: false, packet_id: a, ..publish("a", QoS::AtLeastOnce) })]);
+    assert!(matches!(events[..], [Event::PublishDone { token: 2, reason: 0, .. }]));
     assert_eq!(s.inflight(), 1);
 }
 
@@ -288,10 +176,7 @@ fn lost_session_republishes_as_new_and_completes_released_ones() {
 fn incoming_qos1_is_acked_and_delivered() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
-    let p = Publish {
-        packet_id: 5,
-        ..publish("t", QoS::AtLeastOnce)
-    };
+    let p = Publish { packet_id: 5, ..publish("t", QoS::AtLeastOnce) };
     let (out, ev) = feed(&mut s, Packet::Publish(p.clone()), now).unwrap();
     assert_eq!(out, vec![Packet::PubAck(ack(5))]);
     assert_eq!(ev, vec![Event::Message(p)]);
@@ -301,18 +186,12 @@ fn incoming_qos1_is_acked_and_delivered() {
 fn incoming_qos2_is_delivered_once_until_pubrel() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
-    let p = Publish {
-        packet_id: 9,
-        ..publish("t", QoS::ExactlyOnce)
-    };
+    let p = Publish { packet_id: 9, ..publish("t", QoS::ExactlyOnce) };
     let (out, ev) = feed(&mut s, Packet::Publish(p.clone()), now).unwrap();
     assert_eq!(out, vec![Packet::PubRec(ack(9))]);
     assert_eq!(ev.len(), 1);
     // The broker resends it (DUP): PUBREC again, not delivered again.
-    let dup = Publish {
-        dup: true,
-        ..p.clone()
-    };
+    let dup = Publish { dup: true, ..p.clone() };
     let (out, ev) = feed(&mut s, Packet::Publish(dup), now).unwrap();
     assert_eq!(out, vec![Packet::PubRec(ack(9))]);
     assert!(ev.is_empty());
@@ -328,14 +207,7 @@ fn unknown_pubrel_is_answered_packet_identifier_not_found() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
     let (out, _) = feed(&mut s, Packet::PubRel(ack(3)), now).unwrap();
-    assert_eq!(
-        out,
-        vec![Packet::PubComp(Ack {
-            packet_id: 3,
-            reason: 0x92,
-            ..Ack::default()
-        })]
-    );
+    assert_eq!(out, vec![Packet::PubComp(Ack { packet_id: 3, reason: 0x92, ..Ack::default() })]);
 }
 
 #[test]
@@ -343,24 +215,9 @@ fn incoming_qos2_beyond_our_receive_maximum_is_an_error() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
     for id in 1..=4 {
-        feed(
-            &mut s,
-            Packet::Publish(Publish {
-                packet_id: id,
-                ..publish("t", QoS::ExactlyOnce)
-            }),
-            now,
-        )
-        .unwrap();
+        feed(&mut s, Packet::Publish(Publish { packet_id: id, ..publish("t", QoS::ExactlyOnce) }), now).unwrap();
     }
-    let err = feed(
-        &mut s,
-        Packet::Publish(Publish {
-            packet_id: 5,
-            ..publish("t", QoS::ExactlyOnce)
-        }),
-        now,
-    );
+    let err = feed(&mut s, Packet::Publish(Publish { packet_id: 5, ..publish("t", QoS::ExactlyOnce) }), now);
     assert_eq!(err.unwrap_err(), StateError::ReceiveMaximumExceeded(4));
 }
 
@@ -371,74 +228,39 @@ fn inbound_topic_aliases_are_resolved() {
     let mut first = publish("long/topic", QoS::AtMostOnce);
     first.properties.topic_alias = Some(2);
     let (_, ev) = feed(&mut s, Packet::Publish(first), now).unwrap();
-    assert!(
-        matches!(&ev[..], [Event::Message(p)] if p.topic == "long/topic" && p.properties.topic_alias.is_none())
-    );
+    assert!(matches!(&ev[..], [Event::Message(p)] if p.topic == "long/topic" && p.properties.topic_alias.is_none()));
     let mut again = publish("", QoS::AtMostOnce);
     again.properties.topic_alias = Some(2);
     let (_, ev) = feed(&mut s, Packet::Publish(again), now).unwrap();
     assert!(matches!(&ev[..], [Event::Message(p)] if p.topic == "long/topic"));
     let mut unknown = publish("", QoS::AtMostOnce);
     unknown.properties.topic_alias = Some(3);
-    assert_eq!(
-        feed(&mut s, Packet::Publish(unknown), now).unwrap_err(),
-        StateError::TopicAliasUnknown(3)
-    );
+    assert_eq!(feed(&mut s, Packet::Publish(unknown), now).unwrap_err(), StateError::TopicAliasUnknown(3));
     let mut too_big = publish("x", QoS::AtMostOnce);
     too_big.properties.topic_alias = Some(6);
-    assert_eq!(
-        feed(&mut s, Packet::Publish(too_big), now).unwrap_err(),
-        StateError::TopicAliasInvalid(6)
-    );
+    assert_eq!(feed(&mut s, Packet::Publish(too_big), now).unwrap_err(), StateError::TopicAliasInvalid(6));
 }
 
 #[test]
 fn outbound_aliases_replace_repeated_topics() {
     let now = Instant::now();
-    let mut s = connected(
-        Properties {
-            topic_alias_maximum: Some(1),
-            ..Properties::default()
-        },
-        now,
-    );
-    let Packet::Publish(p1) = s.publish(publish("a/b", QoS::AtMostOnce), 1, true).unwrap() else {
-        panic!()
-    };
-    assert_eq!(
-        (p1.topic.as_str(), p1.properties.topic_alias),
-        ("a/b", Some(1))
-    );
-    let Packet::Publish(p2) = s.publish(publish("a/b", QoS::AtMostOnce), 2, true).unwrap() else {
-        panic!()
-    };
-    assert_eq!(
-        (p2.topic.as_str(), p2.properties.topic_alias),
-        ("", Some(1))
-    );
+    let mut s = connected(Properties { topic_alias_maximum: Some(1), ..Properties::default() }, now);
+    let Packet::Publish(p1) = s.publish(publish("a/b", QoS::AtMostOnce), 1, true).unwrap() else { panic!() };
+    assert_eq!((p1.topic.as_str(), p1.properties.topic_alias), ("a/b", Some(1)));
+    let Packet::Publish(p2) = s.publish(publish("a/b", QoS::AtMostOnce), 2, true).unwrap() else { panic!() };
+    assert_eq!((p2.topic.as_str(), p2.properties.topic_alias), ("", Some(1)));
     // No alias left for a second topic: sent in full.
-    let Packet::Publish(p3) = s.publish(publish("c", QoS::AtMostOnce), 3, true).unwrap() else {
-        panic!()
-    };
+    let Packet::Publish(p3) = s.publish(publish("c", QoS::AtMostOnce), 3, true).unwrap() else { panic!() };
     assert_eq!((p3.topic.as_str(), p3.properties.topic_alias), ("c", None));
 }
 
 #[test]
 fn publish_larger_than_the_server_maximum_is_refused_and_not_tracked() {
     let now = Instant::now();
-    let mut s = connected(
-        Properties {
-            maximum_packet_size: Some(64),
-            ..Properties::default()
-        },
-        now,
-    );
+    let mut s = connected(Properties { maximum_packet_size: Some(64), ..Properties::default() }, now);
     let mut big = publish("a", QoS::AtLeastOnce);
     big.payload = Bytes::from(vec![0u8; 100]);
-    assert!(matches!(
-        s.publish(big, 1, false),
-        Err(StateError::PacketTooLarge { max: 64, .. })
-    ));
+    assert!(matches!(s.publish(big, 1, false), Err(StateError::PacketTooLarge { max: 64, .. })));
     assert_eq!(s.inflight(), 0);
     assert!(s.publish(publish("a", QoS::AtLeastOnce), 2, false).is_ok());
 }
@@ -446,16 +268,9 @@ fn publish_larger_than_the_server_maximum_is_refused_and_not_tracked() {
 #[test]
 fn server_maximum_qos_is_honoured() {
     let now = Instant::now();
-    let mut s = connected(
-        Properties {
-            maximum_qos: Some(1),
-            ..Properties::default()
-        },
-        now,
-    );
+    let mut s = connected(Properties { maximum_qos: Some(1), ..Properties::default() }, now);
     assert_eq!(
-        s.publish(publish("a", QoS::ExactlyOnce), 1, false)
-            .unwrap_err(),
+        s.publish(publish("a", QoS::ExactlyOnce), 1, false).unwrap_err(),
         StateError::QoSNotSupported { asked: 2, max: 1 }
     );
 }
@@ -482,23 +297,11 @@ fn keepalive_pings_when_idle_and_declares_dead_without_answer() {
 #[test]
 fn sending_postpones_the_ping_and_server_keep_alive_wins() {
     let t0 = Instant::now();
-    let mut s = connected(
-        Properties {
-            server_keep_alive: Some(2),
-            ..Properties::default()
-        },
-        t0,
-    );
+    let mut s = connected(Properties { server_keep_alive: Some(2), ..Properties::default() }, t0);
     assert_eq!(s.keep_alive(), Duration::from_secs(2));
     s.on_sent(t0 + Duration::from_secs(1));
     assert_eq!(s.next_deadline(), Some(t0 + Duration::from_secs(3)));
-    let mut off = State::new(
-        Config {
-            keep_alive: 0,
-            ..cfg()
-        },
-        t0,
-    );
+    let mut off = State::new(Config { keep_alive: 0, ..cfg() }, t0);
     off.on_connack(&ConnAck::default(), Version::V5, t0);
     assert_eq!(off.next_deadline(), None);
 }
@@ -507,20 +310,10 @@ fn sending_postpones_the_ping_and_server_keep_alive_wins() {
 fn suback_must_match_a_pending_subscribe() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
-    let Packet::Subscribe(sub) = s
-        .subscribe(Subscribe {
-            filters: vec![("a/#".into(), Default::default())],
-            ..Subscribe::default()
-        })
-        .unwrap()
-    else {
+    let Packet::Subscribe(sub) = s.subscribe(Subscribe { filters: vec![("a/#".into(), Default::default())], ..Subscribe::default() }).unwrap() else {
         panic!()
     };
-    let suback = SubAck {
-        packet_id: sub.packet_id,
-        reason_codes: vec![1],
-        ..SubAck::default()
-    };
+    let suback = SubAck { packet_id: sub.packet_id, reason_codes: vec![1], ..SubAck::default() };
     let (_, ev) = feed(&mut s, Packet::SubAck(suback.clone()), now).unwrap();
     assert_eq!(ev, vec![Event::SubAck(suback.clone())]);
     assert!(feed(&mut s, Packet::SubAck(suback), now).is_err());
@@ -530,9 +323,6 @@ fn suback_must_match_a_pending_subscribe() {
 fn packets_a_client_never_receives_are_errors() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
-    assert_eq!(
-        feed(&mut s, Packet::PingReq, now).unwrap_err(),
-        StateError::UnexpectedPacket("PINGREQ")
-    );
+    assert_eq!(feed(&mut s, Packet::PingReq, now).unwrap_err(), StateError::UnexpectedPacket("PINGREQ"));
     assert!(feed(&mut s, Packet::ConnAck(ConnAck::default()), now).is_err());
 }

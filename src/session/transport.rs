@@ -44,10 +44,7 @@ pub enum Stream {
 
 /// Resolve `host:port`, connect (from `source` when given), TLS and WebSocket handshakes.
 /// Errors carry exit code 3 and name the failing step.
-pub async fn open(
-    opts: &ConnectOptions,
-    tls_config: Option<Arc<rustls::ClientConfig>>,
-) -> Result<(Stream, Timings)> {
+pub async fn open(opts: &ConnectOptions, tls_config: Option<Arc<rustls::ClientConfig>>) -> Result<(Stream, Timings)> {
     let mut timings = Timings::default();
     let t0 = Instant::now();
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((opts.host.as_str(), opts.port))
@@ -70,13 +67,7 @@ pub async fn open(
         let tls = tokio_rustls::TlsConnector::from(config)
             .connect(server_name, tcp)
             .await
-            .map_err(|e| {
-                exit::connect(format!(
-                    "TLS handshake with {} failed: {}",
-                    opts.address(),
-                    tls_error_text(&e)
-                ))
-            })?;
+            .map_err(|e| exit::connect(format!("TLS handshake with {} failed: {}", opts.address(), tls_error_text(&e))))?;
         timings.tls = Some(t2.elapsed());
         Plain::Tls(Box::new(tls))
     } else {
@@ -111,11 +102,7 @@ async fn connect_any(addrs: &[SocketAddr], opts: &ConnectOptions) -> Result<TcpS
 }
 
 async fn connect_one(addr: SocketAddr, opts: &ConnectOptions) -> io::Result<TcpStream> {
-    let socket = if addr.is_ipv4() {
-        TcpSocket::new_v4()?
-    } else {
-        TcpSocket::new_v6()?
-    };
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
     if let Some(src) = opts.source_ip {
         socket.bind(SocketAddr::new(src, 0))?;
     }
@@ -142,9 +129,7 @@ pub fn tls_client_config(tls: &TlsOptions) -> Result<Arc<rustls::ClientConfig>> 
         .with_safe_default_protocol_versions()
         .context("TLS setup")?;
     let builder = if tls.insecure {
-        eprintln!(
-            "mqtt: warning: --insecure: the broker's certificate and host name are not verified"
-        );
+        eprintln!("mqtt: warning: --insecure: the broker's certificate and host name are not verified");
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
@@ -155,10 +140,7 @@ pub fn tls_client_config(tls: &TlsOptions) -> Result<Arc<rustls::ClientConfig>> 
                 .and_then(|it| it.collect::<Result<_, _>>())
                 .map_err(|e| exit::usage(format!("cannot read --cafile {}: {e}", ca.display())))?;
             if certs.is_empty() {
-                return Err(exit::usage(format!(
-                    "--cafile {} holds no PEM certificate",
-                    ca.display()
-                )));
+                return Err(exit::usage(format!("--cafile {} holds no PEM certificate", ca.display())));
             }
             for c in certs {
                 roots
@@ -212,12 +194,7 @@ impl rustls::client::danger::ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -226,12 +203,7 @@ impl rustls::client::danger::ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
@@ -242,16 +214,8 @@ impl rustls::client::danger::ServerCertVerifier for NoVerification {
 async fn ws_handshake(plain: Plain, opts: &ConnectOptions) -> Result<WebSocketStream<Plain>> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
-    let scheme = if opts.scheme == Scheme::Wss {
-        "wss"
-    } else {
-        "ws"
-    };
-    let path = if opts.ws_path.starts_with('/') {
-        opts.ws_path.clone()
-    } else {
-        format!("/{}", opts.ws_path)
-    };
+    let scheme = if opts.scheme == Scheme::Wss { "wss" } else { "ws" };
+    let path = if opts.ws_path.starts_with('/') { opts.ws_path.clone() } else { format!("/{}", opts.ws_path) };
     let url = format!("{scheme}://{}{path}", opts.address());
     let mut request = url
         .as_str()
@@ -260,10 +224,8 @@ async fn ws_handshake(plain: Plain, opts: &ConnectOptions) -> Result<WebSocketSt
     let headers = request.headers_mut();
     headers.insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqtt"));
     for (k, v) in &opts.ws_headers {
-        let name = HeaderName::from_bytes(k.as_bytes())
-            .map_err(|_| exit::usage(format!("invalid header name '{k}'")))?;
-        let value = HeaderValue::from_str(v)
-            .map_err(|_| exit::usage(format!("invalid value for header '{k}'")))?;
+        let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| exit::usage(format!("invalid header name '{k}'")))?;
+        let value = HeaderValue::from_str(v).map_err(|_| exit::usage(format!("invalid value for header '{k}'")))?;
         headers.insert(name, value);
     }
     let (ws, _response) = tokio_tungstenite::client_async_with_config(request, plain, None)
@@ -273,11 +235,7 @@ async fn ws_handshake(plain: Plain, opts: &ConnectOptions) -> Result<WebSocketSt
 }
 
 impl AsyncRead for Plain {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Plain::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             Plain::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -286,11 +244,7 @@ impl AsyncRead for Plain {
 }
 
 impl AsyncWrite for Plain {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Plain::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             Plain::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -313,11 +267,7 @@ impl AsyncWrite for Plain {
 }
 
 impl AsyncRead for Stream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Ws(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -326,11 +276,7 @@ impl AsyncRead for Stream {
 }
 
 impl AsyncWrite for Stream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Ws(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -361,10 +307,7 @@ pub struct WsBytes<S> {
 
 impl<S> WsBytes<S> {
     fn new(ws: WebSocketStream<S>) -> Self {
-        WsBytes {
-            ws,
-            pending: Bytes::new(),
-        }
+        WsBytes { ws, pending: Bytes::new() }
     }
 }
 
@@ -376,11 +319,7 @@ fn ws_io(e: tokio_tungstenite::tungstenite::Error) -> io::Error {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for WsBytes<S> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         loop {
             if !this.pending.is_empty() {
@@ -406,11 +345,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for WsBytes<S> {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for WsBytes<S> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let ws = &mut self.get_mut().ws;
         ready!(Pin::new(&mut *ws).poll_ready(cx)).map_err(ws_io)?;
         Pin::new(&mut *ws)
@@ -420,14 +355,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for WsBytes<S> {
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().ws)
-            .poll_flush(cx)
-            .map_err(ws_io)
+        Pin::new(&mut self.get_mut().ws).poll_flush(cx).map_err(ws_io)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().ws)
-            .poll_close(cx)
-            .map_err(ws_io)
+        Pin::new(&mut self.get_mut().ws).poll_close(cx).map_err(ws_io)
     }
 }
