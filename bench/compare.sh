@@ -1,176 +1,264 @@
 #!/usr/bin/env bash
-# Compare `mqtt` with mosquitto's own clients against one local mosquitto, in one run.
+# Performance comparisons on this machine, loopback only.
 #
-#   bench/compare.sh            # pub and sub comparisons (and bench, when present)
-#   bench/compare.sh pubsub     # only `mqtt pub -l` vs `mosquitto_pub -l`, `mqtt sub` vs `mosquitto_sub -F %j`
-#   N=50000 bench/compare.sh    # fewer messages
+#   bench/compare.sh                 # every section
+#   bench/compare.sh pubsub          # only `mqtt pub -l`/`mqtt sub` vs mosquitto_pub/mosquitto_sub
+#   bench/compare.sh bench           # only the `mqtt bench` section
+#   TRIALS=5 bench/compare.sh bench  # more trials (the cores may be shared with other work)
 #
-# Needs: mosquitto, mosquitto-clients, GNU time (/usr/bin/time), a release build (built here).
-# Figures: end-to-end messages per second (first publish to last message received) and the
-# client's CPU seconds (user + system) from /usr/bin/time, with mqtt/mosquitto ratios.
+# Each section is a function named section_<name>; add new comparisons as new sections.
+# Needs mosquitto and python3. Uses target/release/mqtt (built when missing) or $MQTT_BIN.
+# Every broker is started here on 127.0.0.1 with `max_queued_messages 0` (counts must hold) and
+# `set_tcp_nodelay true` (otherwise Nagle's algorithm delays its acknowledgements by ~2 ms).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$PATH:/usr/sbin"
 
-N=${N:-200000}
-MQTT=${MQTT:-target/release/mqtt}
-WHAT=${1:-all}
-TIMEOUT=${TIMEOUT:-120}
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mktemp -d /tmp/mqtt-compare.XXXXXX)"
+chmod 755 "$WORK"
+TRIALS="${TRIALS:-3}"
+MQTT="${MQTT_BIN:-}"
+BROKERS=()
 
-for tool in mosquitto mosquitto_pub mosquitto_sub /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "missing: $tool (apt-get install mosquitto mosquitto-clients time)" >&2; exit 1; }
-done
-[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
-
-work=$(mktemp -d)
-chmod 755 "$work"
-broker_pid=""
 cleanup() {
-    [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null || true
-    rm -rf "$work"
+    [ -n "${broker_pid:-}" ] && kill "$broker_pid" 2>/dev/null || true
+    for pid in "${BROKERS[@]:-}"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    done
+    rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+need_binary() {
+    if [ -z "$MQTT" ]; then
+        MQTT="${CARGO_TARGET_DIR:-$ROOT/target}/release/mqtt"
+        (cd "$ROOT" && cargo build --release --quiet)
+    fi
+    [ -x "$MQTT" ] || { echo "no mqtt binary at $MQTT" >&2; exit 1; }
+}
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# mosquitto with its queue limits raised, so that no message is dropped for being counted.
+# start_broker PORT: a mosquitto on 127.0.0.1:PORT; prints its pid.
 start_broker() {
-    PORT=$(free_port)
-    cat >"$work/mosquitto.conf" <<CONF
-listener $PORT 127.0.0.1
-allow_anonymous true
-persistence false
-max_queued_messages 0
-max_inflight_messages 0
-set_tcp_nodelay true
-CONF
-    chmod 644 "$work/mosquitto.conf"
-    mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
-    broker_pid=$!
+    local port=$1 conf="$WORK/mosquitto-$1.conf"
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nset_tcp_nodelay true\nlog_dest none\n' \
+        "$port" > "$conf"
+    chmod 644 "$conf"
+    mosquitto -c "$conf" >/dev/null 2>&1 &
+    local pid=$!
+    BROKERS+=("$pid")
     for _ in $(seq 100); do
-        (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && return 0
+        python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2).close()" 2>/dev/null && break
         sleep 0.05
     done
-    echo "mosquitto did not start: $(cat "$work/mosquitto.log")" >&2
-    exit 1
+    echo "$pid"
 }
 
-now() { date +%s.%N; }
-
-# Neither subscriber says when its SUBSCRIBE is acknowledged: give it a moment.
-settle() { sleep 0.5; }
-
-lines_file="$work/lines"
-python3 -c "
-import sys
-with open('$lines_file', 'w') as f:
-    for i in range($N):
-        f.write('message %08d payload-payload-payload\n' % i)
-"
-# mosquitto_pub -l loses messages past 65,535 at QoS 1/2 (its packet ids wrap), so QoS 1/2 are
-# also compared on a run it survives.
-SMALL=${SMALL:-60000}
-small_file="$work/lines.small"
-head -n "$SMALL" "$lines_file" >"$small_file"
-
-results="$work/results"
-: >"$results"
-
-# row CLIENT DIRECTION QOS RECEIVED SECONDS CPU
-row() {
-    printf '%s %s %s %s %s %s\n' "$@" >>"$results"
+stop_broker() {
+    kill "$1" 2>/dev/null || true
+    while kill -0 "$1" 2>/dev/null; do sleep 0.02; done
 }
 
-# pub CLIENT QOS [LINES COUNT LABEL]: CLIENT publishes the lines, mosquitto_sub counts them.
-pub_case() {
-    local client=$1 qos=$2 file=${3:-$lines_file} count=${4:-$N} label=${5:-pub} topic="cmp/pub/$1/$2"
-    timeout "$TIMEOUT" mosquitto_sub -p "$PORT" -t "$topic" -q "$qos" -C "$count" >"$work/sub.out" 2>/dev/null &
-    local sub=$!
-    settle
-    local t0
-    t0=$(now)
-    case $client in
-        mqtt) /usr/bin/time -f '%U %S' -o "$work/time" "$MQTT" pub -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -l --no-output <"$file" ;;
-        mosquitto) /usr/bin/time -f '%U %S' -o "$work/time" mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -l <"$file" ;;
-    esac
-    wait "$sub" || true
-    local t1
-    t1=$(now)
-    local got cpu
-    got=$(wc -l <"$work/sub.out")
-    cpu=$(awk '{print $1 + $2}' "$work/time")
-    row "$client" "$label" "$qos" "$got" "$(echo "$t1 - $t0" | bc -l)" "$cpu"
+# CPU ticks (user + system) of a process, and of the whole machine (busy, all cores).
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
+# run_bench LABEL mqtt-bench-args...: one row of the results table, against a fresh broker
+# (on $PORT, which the arguments name), so that no run inherits another's backlog.
+# msg/s is what the subscriber received per second when there is one, else what was published
+# (acknowledged at QoS 1/2). CPU figures are over the whole run, in % of one core.
+run_bench() {
+    local label=$1 bpid
+    shift
+    bpid=$(start_broker "$PORT")
+    local json="$WORK/run.json" hz
+    hz=$(getconf CLK_TCK)
+    local b0 m0 t0 b1 m1 t1
+    b0=$(proc_ticks "$bpid"); m0=$(busy_ticks); t0=$(date +%s.%N)
+    "$MQTT" bench "$@" --no-progress --json "$json" >/dev/null 2>"$WORK/run.err" || {
+        echo "| $label | failed: $(tail -1 "$WORK/run.err") |"
+        stop_broker "$bpid"
+        return 0
+    }
+    b1=$(proc_ticks "$bpid"); m1=$(busy_ticks); t1=$(date +%s.%N)
+    stop_broker "$bpid"
+    python3 - "$json" "$label" "$hz" "$b0" "$b1" "$m0" "$m1" "$t0" "$t1" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+label = sys.argv[2]
+hz, b0, b1, m0, m1, t0, t1 = map(float, sys.argv[3:])
+wall = t1 - t0
+broker = (b1 - b0) / hz / wall * 100
+mine = d["cpu"]["user_s"] + d["cpu"]["system_s"]
+mqtt = mine / wall * 100
+others = max(0.0, (m1 - m0) / hz / wall * 100 - broker - mqtt)
+tp = d["throughput"]
+rate = tp["received_per_s"] if d["subscribers"] else (tp["acked_per_s"] if d["qos"] else tp["sent_per_s"])
+msgs = d["sent"] + d["received"]
+per_msg = mine * 1e6 / msgs if msgs else 0
+e2e = d["latency_us"].get("end_to_end", {})
+notes = ", ".join(f"{k} {v}" for k, v in {**d["errors"], **d["connect_failures"]}.items())
+print(f"| {label} | {rate:,.0f} | {d['lost']:,} | {e2e.get('p50', '-')} | {e2e.get('p99', '-')} "
+      f"| {broker:.0f}% | {mqtt:.0f}% | {per_msg:.2f} | {others:.0f}% |" + (f" {notes} |" if notes else ""))
+EOF
 }
 
-# sub CLIENT QOS: `mqtt pub -l` publishes N lines, CLIENT receives them as JSON lines.
-sub_case() {
-    local client=$1 qos=$2 topic="cmp/sub/$1/$2"
-    case $client in
-        mqtt) /usr/bin/time -f '%U %S' -o "$work/time" timeout "$TIMEOUT" "$MQTT" sub -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -C "$N" >"$work/sub.out" 2>/dev/null & ;;
-        mosquitto) /usr/bin/time -f '%U %S' -o "$work/time" timeout "$TIMEOUT" mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -C "$N" -F %j >"$work/sub.out" 2>/dev/null & ;;
-    esac
-    local sub=$!
-    settle
-    local t0
-    t0=$(now)
-    "$MQTT" pub -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -l --no-output <"$lines_file"
-    wait "$sub" || true
-    local t1
-    t1=$(now)
-    local got cpu
-    got=$(wc -l <"$work/sub.out")
-    cpu=$(awk '{print $1 + $2}' "$work/time")
-    row "$client" sub "$qos" "$got" "$(echo "$t1 - $t0" | bc -l)" "$cpu"
-}
-
-report() {
+table_header() {
     echo
-    printf '%-10s %-9s %-4s %9s %9s %10s %8s %12s\n' client run qos received seconds msg/s cpu_s cpu_us/msg
-    while read -r client dir qos got secs cpu; do
-        awk -v c="$client" -v d="$dir" -v q="$qos" -v g="$got" -v s="$secs" -v u="$cpu" 'BEGIN {
-            printf "%-10s %-9s %-4s %9d %9.2f %10.0f %8.2f %12.2f\n", c, d, q, g, s, g / s, u, (g > 0 ? u * 1e6 / g : 0) }'
-    done <"$results"
+    echo "| run | msg/s | lost | e2e p50 µs | e2e p99 µs | broker CPU | mqtt CPU | mqtt CPU µs/msg | other CPU |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+}
+
+# A raw round trip through the broker: one connection publishes at QoS 0 to a topic it is
+# subscribed to and waits for the message, 2000 times, with plain sockets (MQTT 3.1.1);
+# back to back ("hot"), or paced at 1,000 per second like the bench run ("paced").
+raw_round_trip() {
+    python3 - "$@" <<'EOF'
+import socket, struct, sys, time
+port = int(sys.argv[1]); paced = len(sys.argv) > 2
+s = socket.create_connection(("127.0.0.1", port))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+def packet(first, body):
+    n, rl = len(body), b""
+    while True:
+        b = n % 128; n //= 128
+        rl += bytes([b | (128 if n else 0)])
+        if not n: break
+    return bytes([first]) + rl + body
+def string(x): return struct.pack(">H", len(x)) + x
+def read_packet():
+    first = s.recv(1); mult, n = 1, 0
+    while True:
+        b = s.recv(1)[0]; n += (b & 127) * mult; mult *= 128
+        if b < 128: break
+    body = b""
+    while len(body) < n: body += s.recv(n - len(body))
+    return first[0], body
+s.sendall(packet(0x10, string(b"MQTT") + bytes([4, 2]) + struct.pack(">H", 60) + string(b"rtt-probe"))); read_packet()
+s.sendall(packet(0x82, struct.pack(">H", 1) + string(b"rtt/probe") + b"\x00")); read_packet()
+msg = packet(0x30, string(b"rtt/probe") + b"x" * 64)
+times = []; nxt = time.perf_counter_ns()
+for i in range(2200):
+    if paced:
+        nxt += 1_000_000
+        while time.perf_counter_ns() < nxt - 300_000: time.sleep(0.0002)
+        while time.perf_counter_ns() < nxt: pass
+    t = time.perf_counter_ns(); s.sendall(msg); read_packet()
+    if i >= 200: times.append((time.perf_counter_ns() - t) / 1000)
+times.sort(); print(f"p50 {times[len(times)//2]:.0f} p90 {times[int(len(times)*0.9)]:.0f} p99 {times[int(len(times)*0.99)]:.0f}")
+EOF
+}
+
+section_bench() {
+    need_binary
+    echo "## mqtt bench ($(nproc) cores, $(mosquitto -h 2>/dev/null | head -1 | awk '{print $1, $2, $3}'))"
+    PORT=$(free_port)
+    local h=(-h 127.0.0.1 -p "$PORT")
+
     echo
-    echo "ratios mqtt/mosquitto (throughput higher is better; CPU per message lower is better):"
-    awk '
-        { key = $2 " qos" $3; rate = $4 / $5; cpu = ($4 > 0 ? $6 / $4 : 0)
-          if ($1 == "mqtt") { mr[key] = rate; mc[key] = cpu } else { or[key] = rate; oc[key] = cpu } }
-        END { for (k in mr) if (k in or)
-                printf "  %-14s throughput x%.2f   cpu/msg x%.2f\n", k, mr[k] / or[k], (oc[k] > 0 ? mc[k] / oc[k] : 0) }
-    ' "$results" | sort
+    echo "### Saturation: 10 publishers and 1 subscriber in one process, 64-byte payloads"
+    echo "Offered rate stepped up until the subscriber no longer receives it, then as fast as"
+    echo "mosquitto takes it (QoS 1: 32 in flight per publisher, capped by mosquitto's receive"
+    echo "maximum of 20; QoS 0: at most 1,024 messages per publisher not yet confirmed by a PINGRESP)."
+    table_header
+    local qos rate
+    for qos in 0 1; do
+        for rate in 20000 40000 60000 80000 100000; do
+            if [ "$qos" = 1 ] && [ "$rate" -gt 60000 ]; then continue; fi
+            run_bench "pubsub q$qos --rate $rate" pubsub "${h[@]}" -c 10 -q "$qos" -s 64 --rate "$rate" --duration 5s --warmup 1s
+        done
+        for _ in $(seq "$TRIALS"); do
+            run_bench "pubsub q$qos as fast as possible" pubsub "${h[@]}" -c 10 -q "$qos" -s 64 --duration 5s --warmup 1s
+        done
+    done
+
+    echo
+    echo "### Equal connection counts with the MQTTX CLI's figures (publishers and 1 subscriber)"
+    table_header
+    local c
+    for c in "10 0" "100 0" "100 1"; do
+        set -- $c
+        for _ in $(seq "$TRIALS"); do
+            run_bench "pubsub -c $1 q$2" pubsub "${h[@]}" -c "$1" -q "$2" -s 64 --duration 5s --warmup 1s
+        done
+    done
+    echo
+    echo "Publishing only (msg/s = confirmed by the broker: PUBACK at QoS 1, PINGRESP at QoS 0):"
+    table_header
+    for c in "10 0" "100 0" "100 1"; do
+        set -- $c
+        for _ in $(seq "$TRIALS"); do
+            run_bench "pub -c $1 q$2" pub "${h[@]}" -c "$1" -q "$2" -s 64 --duration 5s --warmup 1s
+        done
+    done
+
+    echo
+    echo "### Latency at 1,000 msg/s against a raw round trip"
+    local bpid
+    bpid=$(start_broker "$PORT")
+    echo
+    echo "raw loopback round trip through the broker (python sockets, QoS 0, 64 bytes), in µs:"
+    echo "back to back: $(raw_round_trip "$PORT"); paced at 1,000/s: $(raw_round_trip "$PORT" paced)"
+    stop_broker "$bpid"
+    table_header
+    for _ in $(seq "$TRIALS"); do
+        run_bench "pubsub -c 1 --rate 1000 q0" pubsub "${h[@]}" -c 1 -q 0 -s 64 --rate 1000 --duration 5s --warmup 1s
+        run_bench "pubsub -c 10 --rate 1000 q1" pubsub "${h[@]}" -c 10 -q 1 -s 64 --rate 1000 --duration 5s --warmup 1s
+    done
+
+    echo
+    echo "### Connections"
+    bpid=$(start_broker "$PORT")
+    "$MQTT" bench conn -h 127.0.0.1 -p "$PORT" -c 19500 --source-ip 127.0.0.1-127.0.0.4 --duration 5s \
+        --no-progress --json "$WORK/conn.json" >/dev/null 2>"$WORK/conn.err" || true
+    stop_broker "$bpid"
+    python3 - "$WORK/conn.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"\none process, one mosquitto: {d['connected']:,} of {d['clients']:,} connected, "
+      f"{d['connect_failed']} failed, peak RSS {d['peak_rss_bytes']/2**20:.1f} MiB = "
+      f"{d['peak_rss_bytes']/max(1,d['connected'])/1024:.2f} KiB per connection, "
+      f"connect p50 {d['latency_us']['connect']['p50']} µs")
+EOF
+    local ports=() pids=() hosts="" k
+    for k in 0 1 2; do
+        ports+=("$(free_port)")
+        pids+=("$(start_broker "${ports[$k]}")")
+        hosts="$hosts${hosts:+,}127.0.0.1:${ports[$k]}"
+    done
+    local runs=()
+    for k in 0 1 2; do
+        "$MQTT" bench conn -h "$hosts" -c 50000 --shard "$k/3" --connect-rate 4000 \
+            --source-ip "127.0.0.$((k * 4 + 1))-127.0.0.$((k * 4 + 4))" --duration 10s --no-progress \
+            --json "$WORK/shard$k.json" >/dev/null 2>"$WORK/shard$k.err" &
+        runs+=($!)
+    done
+    for k in 0 1 2; do wait "${runs[$k]}" || true; done
+    "$MQTT" bench merge "$WORK"/shard{0,1,2}.json > "$WORK/merged.json"
+    for k in 0 1 2; do stop_broker "${pids[$k]}"; done
+    python3 - "$WORK/merged.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"three --shard processes, three mosquittos: {d['connected']:,} of {d['clients']:,} connected, "
+      f"{d['connect_failed']} failed, peak RSS {d['peak_rss_bytes']/2**20:.1f} MiB in all = "
+      f"{d['peak_rss_bytes']/max(1,d['connected'])/1024:.2f} KiB per connection")
+EOF
 }
 
-pubsub_section() {
-    echo "== pub and sub: $N messages of $(head -1 "$lines_file" | wc -c) bytes, mosquitto $(mosquitto -h | head -1 | awk '{print $3}')"
-    start_broker
-    for qos in 0 1 2; do
-        for client in mqtt mosquitto; do
-            pub_case "$client" "$qos"
-        done
+# The pub/sub comparison lives in its own file.
+# shellcheck source=bench/pubsub.sh
+source "$ROOT/bench/pubsub.sh"
+
+main() {
+    local sections=("$@")
+    if [ ${#sections[@]} -eq 0 ]; then
+        sections=($(declare -F | awk '{print $3}' | sed -n 's/^section_//p'))
+    fi
+    for s in "${sections[@]}"; do
+        "section_$s"
     done
-    for qos in 1 2; do
-        for client in mqtt mosquitto; do
-            pub_case "$client" "$qos" "$small_file" "$SMALL" "pub${SMALL}"
-        done
-    done
-    for qos in 0 1 2; do
-        for client in mqtt mosquitto; do
-            sub_case "$client" "$qos"
-        done
-    done
-    kill "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-    broker_pid=""
-    report
 }
 
-case $WHAT in
-    pubsub) pubsub_section ;;
-    all)
-        pubsub_section
-        if declare -F bench_section >/dev/null; then bench_section; fi
-        ;;
-    *) echo "usage: $0 [all|pubsub]" >&2; exit 2 ;;
-esac
+main "$@"

@@ -29,6 +29,7 @@ complete -c mqtt -n "__fish_mqtt_needs_command" -l version -d 'Print version'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l hold -d 'Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no duration is given; prints a `disconnected` record and exits 1 if the server drops it' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s h -l host -d 'Broker host name or address' -r
@@ -45,7 +46,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l password-file -d 'Rea
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l connect-timeout -d 'Give up connecting after DURATION' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l source-ip -d 'Local address to connect from' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l key -d 'Private key (PEM) of --cert' -r -F
@@ -108,7 +109,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-file -d 'Read
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l connect-timeout -d 'Give up connecting after DURATION' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l source-ip -d 'Local address to connect from' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l key -d 'Private key (PEM) of --cert' -r -F
@@ -182,7 +183,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-file -d 'Read
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l connect-timeout -d 'Give up connecting after DURATION' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l source-ip -d 'Local address to connect from' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l key -d 'Private key (PEM) of --cert' -r -F
@@ -224,7 +225,283 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l request-response-info 
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l help -d 'Print help'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "sub" -d 'Subscribe with -c clients and count messages, loss, duplicates and latency'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s c -l clients -d 'Number of clients (publishers for pub and pubsub), over all --shard processes' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-rate -d 'New connections per second [default: as fast as --connect-concurrency allows]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-concurrency -d 'Connection handshakes in progress at once' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l shard -d 'This process runs shard K of N (0-based): its share of the clients, ids, topics, rate and limit. Default from JOB_COMPLETION_INDEX with --shards N' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l shards -d 'Total number of shards; the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-progress -d 'No progress bar and no human summary on stderr, even on a terminal'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-histograms -d 'Leave out the serialized latency histograms from the summary (they are what `bench merge` needs)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s c -l clients -d 'Number of clients (publishers for pub and pubsub), over all --shard processes' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-rate -d 'New connections per second [default: as fast as --connect-concurrency allows]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-concurrency -d 'Connection handshakes in progress at once' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l shard -d 'This process runs shard K of N (0-based): its share of the clients, ids, topics, rate and limit. Default from JOB_COMPLETION_INDEX with --shards N' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l shards -d 'Total number of shards; the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s t -l topic -d 'Topic template: %i client index, %c client id, %s message sequence' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s q -l qos -d 'QoS of the messages' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s s -l size -d 'Payload size, header included (a 28-byte header carries publisher, sequence, send time)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s m -l message -d 'Payload text after the header' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s f -l file -d 'Payload after the header from FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l rate -d 'Total messages per second over all publishers (and shards); open loop, absolute schedule' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s I -l interval -d 'Interval between messages of each publisher [default with neither this nor --rate: as fast as the broker takes them]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l max-inflight -d 'QoS 1/2 messages in flight per publisher (also capped by the broker\'s receive maximum)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s C -l count -d 'Messages per publisher' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l limit -d 'Messages in total (over all publishers and shards)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-progress -d 'No progress bar and no human summary on stderr, even on a terminal'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-histograms -d 'Leave out the serialized latency histograms from the summary (they are what `bench merge` needs)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s r -l retain -d 'Retain the messages'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s c -l clients -d 'Number of clients (publishers for pub and pubsub), over all --shard processes' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-rate -d 'New connections per second [default: as fast as --connect-concurrency allows]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-concurrency -d 'Connection handshakes in progress at once' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l shard -d 'This process runs shard K of N (0-based): its share of the clients, ids, topics, rate and limit. Default from JOB_COMPLETION_INDEX with --shards N' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l shards -d 'Total number of shards; the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s t -l topic -d 'Topic filter template: %i subscriber index, %c client id' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s q -l qos -d 'QoS of the subscription' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s C -l count -d 'Stop each subscriber after N messages' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l limit -d 'Stop after N messages received in total' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-progress -d 'No progress bar and no human summary on stderr, even on a terminal'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-histograms -d 'Leave out the serialized latency histograms from the summary (they are what `bench merge` needs)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s c -l clients -d 'Number of clients (publishers for pub and pubsub), over all --shard processes' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-rate -d 'New connections per second [default: as fast as --connect-concurrency allows]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-concurrency -d 'Connection handshakes in progress at once' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l shard -d 'This process runs shard K of N (0-based): its share of the clients, ids, topics, rate and limit. Default from JOB_COMPLETION_INDEX with --shards N' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l shards -d 'Total number of shards; the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s t -l topic -d 'Topic template: %i client index, %c client id, %s message sequence' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s q -l qos -d 'QoS of the messages' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s s -l size -d 'Payload size, header included (a 28-byte header carries publisher, sequence, send time)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s m -l message -d 'Payload text after the header' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s f -l file -d 'Payload after the header from FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l rate -d 'Total messages per second over all publishers (and shards); open loop, absolute schedule' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s I -l interval -d 'Interval between messages of each publisher [default with neither this nor --rate: as fast as the broker takes them]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l max-inflight -d 'QoS 1/2 messages in flight per publisher (also capped by the broker\'s receive maximum)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s C -l count -d 'Messages per publisher' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l limit -d 'Messages in total (over all publishers and shards)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l subscribers -d 'Subscribers in this process' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l sub-topic -d 'Subscription filter template (%i subscriber index) [default: the topic with every templated level replaced by +]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l sub-qos -d 'QoS of the subscription [default: the publish QoS]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l drain -d 'After publishing ends, wait at most DURATION for the last messages' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l no-progress -d 'No progress bar and no human summary on stderr, even on a terminal'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l no-histograms -d 'Leave out the serialized latency histograms from the summary (they are what `bench merge` needs)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s r -l retain -d 'Retain the messages'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l json -d 'Also write the merged summary to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l no-progress -d 'No human summary on stderr, even on a terminal'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "sub" -d 'Subscribe with -c clients and count messages, loss, duplicates and latency'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "sub" -d 'Subscribe with -c clients and count messages, loss, duplicates and latency'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'

@@ -19,8 +19,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Conn(args) => current_thread()?.block_on(commands::conn::run(args)),
         Command::Pub(args) => current_thread()?.block_on(commands::publish::run(args)),
         Command::Sub(args) => current_thread()?.block_on(commands::subscribe::run(args)),
+        Command::Bench(args) => multi_thread()?.block_on(commands::bench::run(args.command)),
         Command::Generate(args) => commands::generate::run(args),
     }
+}
+
+fn multi_thread() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod bench;
 mod conn;
 mod faults;
 mod generate;

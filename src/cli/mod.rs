@@ -7,11 +7,13 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::protocol::{QoS, Version};
 
+pub mod bench;
 pub mod generate;
 pub mod parse;
 pub mod profile;
 pub mod pubsub;
 
+pub use bench::BenchArgs;
 pub use pubsub::{PubArgs, SubArgs};
 
 const AFTER_HELP: &str = "\
@@ -64,6 +66,10 @@ pub enum Command {
     #[command(disable_help_flag = true, after_help = pubsub::SUB_EXAMPLES)]
     Sub(SubArgs),
 
+    /// Load generator: hold connections, publish, subscribe, measure latency and loss
+    #[command(disable_help_flag = true, subcommand_required = true)]
+    Bench(BenchArgs),
+
     /// Write shell completions or man pages (for packagers; output is committed in the repo)
     #[command(hide = true, disable_help_flag = true)]
     Generate(generate::GenerateArgs),
@@ -76,6 +82,7 @@ impl Command {
             Command::Conn(a) => Some(&mut a.connect),
             Command::Pub(a) => Some(&mut a.connect),
             Command::Sub(a) => Some(&mut a.connect),
+            Command::Bench(b) => b.command.connect_args_mut(),
             Command::Generate(_) => None,
         }
     }
@@ -245,7 +252,8 @@ pub struct ConnectArgs {
     #[arg(long, env = "MQTT_CONNECT_TIMEOUT", default_value = "10s", value_parser = parse::duration, value_name = "DURATION", help_heading = "Connection")]
     pub connect_timeout: Duration,
 
-    /// Local address to connect from
+    /// Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread
+    /// over the connections)
     #[arg(
         long,
         env = "MQTT_SOURCE_IP",

@@ -1,0 +1,430 @@
+//! `mqtt bench`: every scenario against mosquitto, with exact counts.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::cmd::{
+    self, assert_code, assert_success, describe, json_lines, records, Spawned,
+};
+use crate::support::{Broker, BrokerConfig};
+
+const T: Duration = Duration::from_secs(30);
+
+fn bench(b: &Broker, scenario: &str, args: &[&str]) -> Command {
+    let mut c = cmd::mqtt();
+    c.args([
+        "bench",
+        scenario,
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &b.port().to_string(),
+    ])
+    .args(args);
+    c
+}
+
+/// Run to the end; returns the summary record (and checks the ticks parse).
+#[track_caller]
+fn summary_of(c: &mut Command) -> Value {
+    let out = cmd::run(c, T);
+    assert_success(&out);
+    last_summary(&out)
+}
+
+#[track_caller]
+fn last_summary(out: &std::process::Output) -> Value {
+    let values = json_lines(&out.stdout);
+    let summaries = records(&values, "summary");
+    assert_eq!(
+        summaries.len(),
+        1,
+        "one summary expected\n{}",
+        describe(out)
+    );
+    assert_eq!(
+        values.last().unwrap()["type"],
+        "summary",
+        "the summary comes last"
+    );
+    summaries[0].clone()
+}
+
+fn u(v: &Value, key: &str) -> u64 {
+    v[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{key} is not a count in {v}"))
+}
+
+#[test]
+fn pubsub_qos1_and_qos2_count_every_message() {
+    let b = Broker::plain();
+    for qos in ["1", "2"] {
+        let s = summary_of(&mut bench(
+            &b,
+            "pubsub",
+            &["-c", "5", "-q", qos, "--count", "200", "-s", "64"],
+        ));
+        assert_eq!(s["type"], "summary");
+        assert_eq!(s["scenario"], "pubsub");
+        assert_eq!(
+            (u(&s, "sent"), u(&s, "acked"), u(&s, "received")),
+            (1000, 1000, 1000),
+            "{s}"
+        );
+        assert_eq!(
+            (
+                u(&s, "expected"),
+                u(&s, "lost"),
+                u(&s, "duplicated"),
+                u(&s, "reordered")
+            ),
+            (1000, 0, 0, 0),
+            "{s}"
+        );
+        assert_eq!(s["loss_exact"], true);
+        assert_eq!(
+            (
+                u(&s, "connected"),
+                u(&s, "publishers"),
+                u(&s, "subscribers")
+            ),
+            (6, 5, 1)
+        );
+        assert_eq!(u(&s, "unacked"), 0);
+        assert_eq!(s["complete"], true);
+        assert_eq!(s["payload_size"], 64);
+        let lat = &s["latency_us"];
+        assert_eq!(u(&lat["end_to_end"], "count"), 1000);
+        assert_eq!(u(&lat["publish_to_ack"], "count"), 1000);
+        assert_eq!(u(&lat["connect"], "count"), 6);
+        let e2e = &lat["end_to_end"];
+        assert!(
+            u(e2e, "p50") <= u(e2e, "p99") && u(e2e, "p99") <= u(e2e, "max"),
+            "{e2e}"
+        );
+        assert!(s["histograms"]["end_to_end"].is_string());
+        assert!(s["cpu"]["percent"].as_f64().is_some());
+        assert!(u(&s, "peak_rss_bytes") > 0);
+    }
+}
+
+#[test]
+fn pubsub_over_v311_tls_and_websocket() {
+    let b = Broker::start(BrokerConfig::new().tls().ws());
+    let ca = b.ca_file().to_str().unwrap().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["-V".into(), "3.1.1".into()],
+        vec!["-L".into(), b.url("mqtts"), "--cafile".into(), ca],
+        vec!["-L".into(), b.url("ws")],
+    ];
+    for extra in cases {
+        let mut args: Vec<&str> = vec!["-c", "3", "-q", "1", "--count", "50"];
+        args.extend(extra.iter().map(String::as_str));
+        let s = summary_of(&mut bench(&b, "pubsub", &args));
+        assert_eq!(
+            (u(&s, "sent"), u(&s, "received"), u(&s, "lost")),
+            (150, 150, 0),
+            "{extra:?}: {s}"
+        );
+    }
+}
+
+#[test]
+fn separate_pub_and_sub_processes() {
+    let b = Broker::plain();
+    let mut sub = Spawned::spawn(&mut bench(
+        &b,
+        "sub",
+        &[
+            "-t",
+            "bench/#",
+            "-q",
+            "1",
+            "--limit",
+            "600",
+            "--duration",
+            "20s",
+        ],
+    ));
+    sub.wait_for_json(
+        |v| v["type"] == "tick" && v["connected"] == 1,
+        Duration::from_secs(5),
+    );
+    let p = summary_of(&mut bench(
+        &b,
+        "pub",
+        &["-c", "3", "-q", "1", "--count", "200", "-t", "bench/%i/%s"],
+    ));
+    assert_eq!(
+        (u(&p, "sent"), u(&p, "acked"), u(&p, "received")),
+        (600, 600, 0),
+        "{p}"
+    );
+    assert_eq!(p["subscribers"], 0);
+    let done = sub.wait(T);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let values: Vec<Value> = done
+        .lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let s = values
+        .iter()
+        .find(|v| v["type"] == "summary")
+        .expect("summary");
+    assert_eq!(
+        (
+            u(s, "received"),
+            u(s, "expected"),
+            u(s, "lost"),
+            u(s, "duplicated")
+        ),
+        (600, 600, 0, 0),
+        "{s}"
+    );
+    assert_eq!(s["loss_exact"], false);
+    assert_eq!(u(&s["latency_us"]["end_to_end"], "count"), 600);
+}
+
+#[test]
+fn loss_is_reported_when_the_broker_drops_messages() {
+    // A subscriber that takes one message at a time and a queue of 10: a burst overflows it.
+    let b = Broker::start(BrokerConfig::new().max_queued_messages(10));
+    let s = summary_of(&mut bench(
+        &b,
+        "pubsub",
+        &[
+            "-c",
+            "5",
+            "-q",
+            "1",
+            "--count",
+            "2000",
+            "--receive-maximum",
+            "1",
+            "--max-inflight",
+            "100",
+            "-s",
+            "32",
+        ],
+    ));
+    let (sent, received, lost) = (u(&s, "sent"), u(&s, "received"), u(&s, "lost"));
+    assert_eq!(sent, 10_000, "{s}");
+    assert_eq!(
+        u(&s, "acked"),
+        sent,
+        "the broker acknowledges what it then drops: {s}"
+    );
+    assert!(lost > 0, "nothing was dropped: {s}\n{}", b.log());
+    assert_eq!(u(&s, "duplicated"), 0, "{s}");
+    assert_eq!(lost, sent - received, "{s}");
+    assert_eq!(u(&s, "expected"), sent);
+}
+
+#[test]
+fn rate_holds_its_target() {
+    let b = Broker::plain();
+    let s = summary_of(&mut bench(
+        &b,
+        "pub",
+        &["-c", "4", "--rate", "2000", "--duration", "2s"],
+    ));
+    let rate = s["throughput"]["sent_per_s"].as_f64().unwrap();
+    assert!((rate - 2000.0).abs() / 2000.0 < 0.03, "rate {rate}: {s}");
+    let sent = u(&s, "sent");
+    assert!((3900..=4100).contains(&sent), "{s}");
+    assert_eq!(s["measured_s"], 2.0);
+
+    // -I per client: 5 clients every 10 ms = 500/s.
+    let s = summary_of(&mut bench(
+        &b,
+        "pubsub",
+        &["-c", "5", "-I", "10ms", "--duration", "1s", "-q", "1"],
+    ));
+    let rate = s["throughput"]["sent_per_s"].as_f64().unwrap();
+    assert!((rate - 500.0).abs() / 500.0 < 0.05, "rate {rate}: {s}");
+    assert_eq!(u(&s, "lost"), 0, "{s}");
+}
+
+#[test]
+fn conn_holds_5000_connections_over_several_source_addresses() {
+    let b = Broker::plain();
+    let out = cmd::run(
+        &mut bench(
+            &b,
+            "conn",
+            &[
+                "-c",
+                "5000",
+                "--source-ip",
+                "127.0.0.1-127.0.0.4",
+                "--duration",
+                "1s",
+                "-k",
+                "30",
+            ],
+        ),
+        Duration::from_secs(60),
+    );
+    assert_success(&out);
+    let s = last_summary(&out);
+    assert_eq!(
+        (u(&s, "connected"), u(&s, "connect_failed")),
+        (5000, 0),
+        "{s}"
+    );
+    assert_eq!(u(&s["latency_us"]["connect"], "count"), 5000);
+    let values = json_lines(&out.stdout);
+    assert!(
+        records(&values, "tick")
+            .iter()
+            .any(|t| t["connected"] == 5000),
+        "no tick saw all 5000 connected"
+    );
+}
+
+#[test]
+fn connect_failures_are_counted_by_reason() {
+    let b = Broker::start(
+        BrokerConfig::new()
+            .users(&[("u", "p")])
+            .allow_anonymous(false),
+    );
+    let out = cmd::run(
+        &mut bench(&b, "conn", &["-c", "3", "--duration", "0.2s"]),
+        T,
+    );
+    assert_code(&out, 3);
+    let s = last_summary(&out);
+    assert_eq!(u(&s, "connect_failed"), 3, "{s}");
+    assert_eq!(s["connect_failures"]["refused_not_authorized"], 3, "{s}");
+    let closed = cmd::run(
+        cmd::mqtt().args(["bench", "conn", "-h", "127.0.0.1", "-p", "1", "-c", "2"]),
+        T,
+    );
+    assert_code(&closed, 3);
+    assert_eq!(
+        last_summary(&closed)["connect_failures"]["connection_refused"],
+        2
+    );
+}
+
+#[test]
+fn interrupt_prints_the_summary() {
+    let b = Broker::plain();
+    let mut p = Spawned::spawn(&mut bench(
+        &b,
+        "pub",
+        &["-c", "2", "--rate", "100", "--duration", "60s", "-q", "1"],
+    ));
+    p.wait_for_record("tick", Duration::from_secs(5));
+    p.signal(libc::SIGINT);
+    let done = p.wait(Duration::from_secs(10));
+    assert_eq!(done.code(), Some(130), "{}", done.stderr);
+    let s: Value = serde_json::from_str(done.lines.last().unwrap()).unwrap();
+    assert_eq!(s["type"], "summary");
+    assert_eq!(s["complete"], false);
+    assert!(u(&s, "sent") > 0);
+
+    // Without an end, Ctrl-C is the normal end.
+    let mut c = Spawned::spawn(&mut bench(&b, "conn", &["-c", "2"]));
+    c.wait_for_json(
+        |v| v["type"] == "tick" && v["connected"] == 2,
+        Duration::from_secs(5),
+    );
+    c.signal(libc::SIGINT);
+    let done = c.wait(Duration::from_secs(10));
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+}
+
+#[test]
+fn merge_adds_shards_and_keeps_percentiles() {
+    let b = Broker::plain();
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let base = ["-c", "4", "-q", "1", "--count", "100"];
+
+    let single = summary_of(&mut bench(
+        &b,
+        "pubsub",
+        &[&base[..], &["--json", &path("single.json")]].concat(),
+    ));
+    let merge = |files: &[String]| {
+        let mut c = cmd::mqtt();
+        c.args(["bench", "merge"]).args(files);
+        let out = cmd::run(&mut c, T);
+        assert_success(&out);
+        last_summary(&out)
+    };
+    // Merged with itself: counts double, percentiles stay.
+    let twice = merge(&[path("single.json"), path("single.json")]);
+    for key in [
+        "sent",
+        "acked",
+        "received",
+        "expected",
+        "publishers",
+        "subscribers",
+        "connected",
+    ] {
+        assert_eq!(u(&twice, key), 2 * u(&single, key), "{key}");
+    }
+    for p in ["p50", "p90", "p99", "p99_9", "max"] {
+        for h in ["end_to_end", "publish_to_ack", "connect"] {
+            assert_eq!(
+                twice["latency_us"][h][p], single["latency_us"][h][p],
+                "{h} {p}"
+            );
+        }
+    }
+    assert_eq!(u(&twice["latency_us"]["end_to_end"], "count"), 800);
+
+    // Two shards of the same load: their merge equals the single run's counts.
+    for k in 0..2 {
+        let shard = format!("{k}/2");
+        summary_of(&mut bench(
+            &b,
+            "pubsub",
+            &[
+                &base[..],
+                &["--shard", &shard, "--json", &path(&format!("s{k}.json"))],
+            ]
+            .concat(),
+        ));
+    }
+    let m = merge(&[path("s0.json"), path("s1.json")]);
+    for key in [
+        "sent",
+        "acked",
+        "received",
+        "expected",
+        "lost",
+        "publishers",
+    ] {
+        assert_eq!(u(&m, key), u(&single, key), "{key}: {m}");
+    }
+    assert_eq!(m["shards"], serde_json::json!(["0/2", "1/2"]));
+    assert_eq!(u(&m["latency_us"]["end_to_end"], "count"), 400);
+    assert_eq!(m["loss_exact"], true);
+}
+
+#[test]
+fn usage_errors_come_before_connecting() {
+    let b = Broker::plain();
+    for args in [
+        &["-s", "10"][..],
+        &["--shard", "2/2"],
+        &["-t", "a/#"],
+        &["-c", "2", "-i", "fixed-id"],
+        &["--source-ip", "127.0.0.2-127.0.0.1"],
+    ] {
+        let out = cmd::run(&mut bench(&b, "pub", args), T);
+        assert_code(&out, 2);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", describe(&out));
+    }
+    let out = cmd::run(cmd::mqtt().args(["bench", "merge", "/nonexistent.json"]), T);
+    assert_code(&out, 2);
+}
