@@ -3,7 +3,8 @@
 //! packet that decodes must re-encode (to exactly `encoded_len` bytes) and decode again to
 //! an equal packet.
 //!
-//! Run with `cargo +nightly fuzz run decode` from the repository root.
+//! Run with `RUSTC_BOOTSTRAP=1 cargo fuzz run decode` from the repository root (cargo-fuzz passes
+//! -Z flags; RUSTC_BOOTSTRAP lets a stable toolchain accept them).
 #![no_main]
 
 use bytes::BytesMut;
