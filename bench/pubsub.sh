@@ -77,6 +77,20 @@ pub_case() {
     ps_row "$client" "$label" "$qos" "$got" "$(echo "$t1 - $t0" | bc -l)" "$cpu"
 }
 
+# pubonly CLIENT QOS: CLIENT publishes SMALL lines with no subscriber; seconds until it exits
+# (mqtt exits after the last acknowledgement; mosquitto_pub when it thinks it is done).
+pubonly_case() {
+    local client=$1 qos=$2 topic="cmp/pubonly/$1/$2" t0 t1 cpu
+    t0=$(ps_now)
+    case $client in
+        mqtt) /usr/bin/time -f '%U %S' -o "$WORK/pubsub/time" "$MQTT" pub -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -l --no-output <"$small_file" ;;
+        mosquitto) /usr/bin/time -f '%U %S' -o "$WORK/pubsub/time" mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "$topic" -q "$qos" -l <"$small_file" ;;
+    esac
+    t1=$(ps_now)
+    cpu=$(awk '{print $1 + $2}' "$WORK/pubsub/time")
+    ps_row "$client" "pubonly" "$qos" "$SMALL" "$(echo "$t1 - $t0" | bc -l)" "$cpu"
+}
+
 # sub CLIENT QOS: `mqtt pub -l` publishes N lines, CLIENT receives them as JSON lines.
 sub_case() {
     local client=$1 qos=$2 topic="cmp/sub/$1/$2"
@@ -132,6 +146,11 @@ section_pubsub() {
     for qos in 1 2; do
         for client in mqtt mosquitto; do
             pub_case "$client" "$qos" "$small_file" "$SMALL" "pub${SMALL}"
+        done
+    done
+    for qos in 1 2; do
+        for client in mqtt mosquitto; do
+            pubonly_case "$client" "$qos"
         done
     done
     for qos in 0 1 2; do
