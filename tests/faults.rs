@@ -902,3 +902,34 @@ fn pub_resends_the_last_message_when_the_connection_drops_after_the_input_ended(
     // The resent PUBLISH carries DUP.
     assert_eq!(conns[1].received[0][0], 0x3a, "{conns:#?}");
 }
+
+/// A broker that drops the connection over one message (3.1.1 cannot announce its maximum
+/// packet size): pub resends it after each reconnect, then gives up instead of looping.
+#[test]
+fn pub_gives_up_on_a_message_the_broker_keeps_dropping_the_connection_over() {
+    let b = Broker::start(BrokerConfig::new().max_packet_size(1000));
+    let big = "x".repeat(2000);
+    let out = cmd::run(
+        mqtt()
+            .args([
+                "pub",
+                "-L",
+                &b.url("mqtt"),
+                "-V",
+                "3.1.1",
+                "-q",
+                "1",
+                "-t",
+                "big",
+            ])
+            .args(["-m", &big, "--reconnect-delay", "20ms"]),
+        Duration::from_secs(20),
+    );
+    cmd::assert_code(&out, 1);
+    let err = cmd::stderr(&out);
+    assert!(
+        err.contains("gave up") && err.contains("maximum packet size"),
+        "{err}"
+    );
+    assert_eq!(err.matches("reconnecting").count(), 4, "{err}");
+}

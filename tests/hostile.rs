@@ -564,7 +564,11 @@ fn final_disconnect_reasons_are_exit_5_with_the_reason_named() {
     );
     let recs = cmd::json_lines(&out.stdout);
     let disc = cmd::records(&recs, "disconnected");
-    assert!(!disc.is_empty(), "{}", cmd::describe(&out));
+    assert_eq!(disc.len(), 1, "one record: {}", cmd::describe(&out));
+    assert!(disc[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("Session taken over"));
     assert_eq!(disc[0]["reason_code"], 0x8e);
     assert_eq!(disc[0]["reason_name"], "Session taken over");
     assert_eq!(

@@ -60,27 +60,26 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
     };
     tokio::pin!(deadline);
     let mut stopping = false;
+    // A server DISCONNECT comes first as an event, then as the end of the session: one record.
+    let mut disconnected = record::record("disconnected");
     loop {
         tokio::select! {
             n = session.notices.recv() => match n {
                 Some(Notice::Closed(Ok(()), _)) | None => return Ok(ExitCode::SUCCESS),
                 Some(Notice::Closed(Err(msg), code)) => {
-                    let mut r = record::record("disconnected");
-                    r.insert("reason".into(), Value::String(msg.clone()));
-                    out.line(&record::line(r))?;
+                    disconnected.insert("reason".into(), Value::String(msg.clone()));
+                    out.line(&record::line(disconnected))?;
                     out.flush()?;
                     return Err(common::exit_with(code, msg));
                 }
                 Some(Notice::Event(Event::Disconnect(d))) => {
-                    let mut r = record::record("disconnected");
+                    let r = &mut disconnected;
                     r.insert("reason_code".into(), d.reason.into());
                     r.insert("reason_name".into(), reason::name(PacketType::Disconnect, d.reason).into());
                     let props = record::properties(&d.properties);
                     if !props.is_empty() {
                         r.insert("properties".into(), Value::Object(props));
                     }
-                    out.line(&record::line(r))?;
-                    out.flush()?;
                 }
                 Some(_) => {}
             },

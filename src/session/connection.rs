@@ -265,6 +265,7 @@ impl Session {
             queued: VecDeque::new(),
             subscriptions: Vec::new(),
             internal_subs: 0,
+            completed: 0,
             closing: None,
         };
         tokio::spawn(driver.run(req_rx, hs.stream, hs.leftover, resend));
@@ -291,6 +292,8 @@ struct Driver {
     subscriptions: Vec<Subscribe>,
     /// SUBACKs of renewals still to come (not reported).
     internal_subs: usize,
+    /// Publishes completed (acknowledged, or written for QoS 0) over the session's life.
+    completed: u64,
     closing: Option<Disconnect>,
 }
 
@@ -305,6 +308,8 @@ enum End {
 }
 
 const MAX_PENDING: usize = 256;
+/// See `Driver::run`: reconnects that make no progress before giving up.
+const MAX_STALLED_LOSSES: u32 = 5;
 const MAX_WBUF: usize = 1 << 20;
 
 impl Driver {
@@ -319,6 +324,10 @@ impl Driver {
         let mut leftover = leftover;
         let mut resend = resend;
         let mut attempts = 0u32;
+        // Losses in a row with publishes in flight and none completed since the last loss:
+        // a broker that drops the connection over one message would otherwise be fed it forever.
+        let mut stalled = 0u32;
+        let mut completed_at_loss = self.completed;
         let outcome = loop {
             let end = self.serve(&mut requests, stream, leftover, resend).await;
             match end {
@@ -332,6 +341,23 @@ impl Driver {
                     break Err((msg, exit::RUNTIME))
                 }
                 End::Lost(msg) => {
+                    if self.state.inflight() > 0 && self.completed == completed_at_loss {
+                        stalled += 1;
+                    } else {
+                        stalled = 0;
+                    }
+                    completed_at_loss = self.completed;
+                    if stalled >= MAX_STALLED_LOSSES {
+                        break Err((
+                            format!(
+                                "{msg}; gave up: the connection was lost {stalled} times in a row \
+                                 with the same {} message(s) unacknowledged (does the broker refuse \
+                                 them, e.g. as larger than its maximum packet size?)",
+                                self.state.inflight()
+                            ),
+                            exit::RUNTIME,
+                        ));
+                    }
                     if self.notify(Notice::ConnectionLost(msg)).await.is_err() {
                         return;
                     }
@@ -733,7 +759,12 @@ impl Driver {
                             End::Fatal(msg, exit::REJECTED)
                         });
                     }
-                    ev => self.pending.push_back(Notice::Event(ev)),
+                    ev => {
+                        if matches!(ev, Event::PublishDone { .. }) {
+                            self.completed += 1;
+                        }
+                        self.pending.push_back(Notice::Event(ev))
+                    }
                 }
             }
         }
