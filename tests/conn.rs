@@ -479,3 +479,48 @@ fn source_ip_binds_the_local_address() {
         cmd::run_default(mqtt().args(["conn", "-L", &b.url("mqtt"), "--source-ip", "not-an-ip"]));
     cmd::assert_code(&out, 2);
 }
+
+#[test]
+fn websocket_handshake_carries_path_subprotocol_and_extra_headers() {
+    // A listener that records the HTTP upgrade request and hangs up: the handshake fails
+    // (exit 3), and the request shows what was sent.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut s, _) = listener.accept().unwrap();
+        let mut req = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = s.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            req.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&req).to_string()
+    });
+    let out = cmd::run_default(mqtt().args([
+        "conn",
+        "-L",
+        &format!("ws://127.0.0.1:{port}/custom/path"),
+        "--ws-header",
+        "X-Api-Key: k-123",
+        "--ws-header",
+        "X-Other: two words",
+    ]));
+    cmd::assert_code(&out, 3);
+    assert!(
+        cmd::stderr(&out).contains("WebSocket handshake"),
+        "{}",
+        cmd::describe(&out)
+    );
+    let req = server.join().unwrap().to_ascii_lowercase();
+    assert!(req.starts_with("get /custom/path http/1.1\r\n"), "{req}");
+    assert!(
+        req.contains("\r\nsec-websocket-protocol: mqtt\r\n"),
+        "{req}"
+    );
+    assert!(req.contains("\r\nx-api-key: k-123\r\n"), "{req}");
+    assert!(req.contains("\r\nx-other: two words\r\n"), "{req}");
+}
