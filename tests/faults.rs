@@ -344,6 +344,9 @@ fn a_slow_consumer_applies_backpressure_with_bounded_memory() {
             "flood/#",
             "--format",
             "{payload}",
+            // Keepalive goes on while stdout is stalled (the writer is a thread of its own).
+            "-k",
+            "1",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -371,6 +374,9 @@ fn a_slow_consumer_applies_backpressure_with_bounded_memory() {
         Duration::from_secs(60),
     );
     cmd::assert_success(&out);
+    // Stalled for well over 1.5 keepalives: the stall itself is what is tested here.
+    let stalled_since = Instant::now();
+    thread::sleep(Duration::from_secs(3).saturating_sub(stalled_since.elapsed()));
     let stalled_peak = peak_rss_kib(pid);
     // Now drain stdout and count.
     let stdout = child.stdout.take().unwrap();
@@ -399,8 +405,15 @@ fn a_slow_consumer_applies_backpressure_with_bounded_memory() {
         libc::kill(pid as libc::pid_t, libc::SIGTERM);
     }
     let _ = child.wait();
+    let mut err = String::new();
+    use std::io::Read as _;
+    let _ = child.stderr.take().unwrap().read_to_string(&mut err);
     assert_eq!((n, bad), (N, 0), "every message arrives once stdout drains");
     assert!(peak < 100 * 1024, "peak RSS {peak} KiB");
+    assert!(
+        !err.contains("disconnected"),
+        "the stall cost the connection: {err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

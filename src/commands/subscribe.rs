@@ -11,7 +11,7 @@ use super::common;
 use crate::cli::SubArgs;
 use crate::exit;
 use crate::output::template::Template;
-use crate::output::{message, record, Output};
+use crate::output::{message, record, ThreadedOutput};
 use crate::protocol::{
     reason, topic, Disconnect, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions,
     Subscribe, Unsubscribe, Version,
@@ -51,7 +51,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut session =
         common::connect(&opts, &args.reconnect, None, args.queue.max(16), true).await?;
     let mut acks: Vec<(u16, QoS)> = Vec::new();
-    let mut out = Output::new();
+    let mut out = ThreadedOutput::new();
     // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
     // the CONNACK) are held here and printed first.
     let mut early = VecDeque::new();
@@ -145,13 +145,13 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                             scratch.push(b' ');
                             scratch.extend_from_slice(&p.payload);
                             scratch.push(b'\n');
-                            out.bytes(&scratch)?;
+                            out.buffer().extend_from_slice(&scratch);
                         }
                         Printer::Template(t) => {
                             scratch.clear();
                             t.render(&p, &time, &mut scratch);
                             scratch.push(b'\n');
-                            out.bytes(&scratch)?;
+                            out.buffer().extend_from_slice(&scratch);
                         }
                     }
                     received += 1;
@@ -170,6 +170,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                 }
                 Some(Notice::Closed(result, code)) => {
                     flush(&mut out, &session, &mut acks).await?;
+                    out.finish().await?;
                     return match result {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(msg) => Err(common::exit_with(code, msg)),
@@ -184,6 +185,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         }
     };
     flush(&mut out, &session, &mut acks).await?;
+    out.finish().await?;
     disconnect(&mut session).await;
     match stop {
         Stop::Done | Stop::Signal => Ok(ExitCode::SUCCESS),
@@ -251,17 +253,25 @@ fn build_subscribe(args: &SubArgs, version: Version) -> Result<Subscribe> {
     })
 }
 
-/// Write out what is buffered, then acknowledge the messages it held.
-async fn flush(out: &mut Output, session: &Session, acks: &mut Vec<(u16, QoS)>) -> Result<()> {
-    out.flush()?;
+/// Hand what is buffered to the writer; once it is written, acknowledge the messages it held.
+async fn flush(
+    out: &mut ThreadedOutput,
+    session: &Session,
+    acks: &mut Vec<(u16, QoS)>,
+) -> Result<()> {
     acks.retain(|(_, qos)| *qos != QoS::AtMostOnce);
-    if !acks.is_empty() {
-        // The session may have ended (it reports why separately); nothing to acknowledge then.
-        let _ = session
-            .requests
-            .send(Request::Ack(std::mem::take(acks)))
-            .await;
-    }
+    let then: Option<Box<dyn FnOnce() + Send>> = if acks.is_empty() {
+        None
+    } else {
+        let acks = std::mem::take(acks);
+        let requests = session.requests.clone();
+        // From the writer thread. If the session has ended or its queue is full, the broker
+        // delivers these again to a resumed session: at least once, never lost.
+        Some(Box::new(move || {
+            let _ = requests.try_send(Request::Ack(acks));
+        }))
+    };
+    out.flush(then).await?;
     Ok(())
 }
 

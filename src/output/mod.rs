@@ -6,4 +6,4 @@ pub mod record;
 pub mod template;
 pub mod writer;
 
-pub use writer::Output;
+pub use writer::{Output, ThreadedOutput};

@@ -597,6 +597,7 @@ impl Driver {
             }
             let deadline = self.state.next_deadline();
             let read_room = self.pending.len() < MAX_PENDING;
+            self.state.set_receiving(read_room);
             let take_requests =
                 self.closing.is_none() && self.queued.len() < MAX_PENDING && wbuf.len() < MAX_WBUF;
             tokio::select! {

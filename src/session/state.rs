@@ -158,6 +158,7 @@ pub struct State {
     last_sent: Instant,
     last_received: Instant,
     ping_sent: Option<Instant>,
+    receiving: bool,
 }
 
 impl State {
@@ -182,6 +183,7 @@ impl State {
             last_sent: now,
             last_received: now,
             ping_sent: None,
+            receiving: true,
             cfg,
         }
     }
@@ -603,6 +605,13 @@ impl State {
         })
     }
 
+    /// Whether the driver is reading the socket. While it is not (the command is behind, and
+    /// backpressure holds the broker's data in the socket), a missing PINGRESP is no sign of a
+    /// dead connection.
+    pub fn set_receiving(&mut self, receiving: bool) {
+        self.receiving = receiving;
+    }
+
     /// Keep alive: a PINGREQ to send, nothing, or the connection is dead.
     pub fn on_tick(&mut self, now: Instant) -> Result<Option<Packet>, StateError> {
         let Some(deadline) = self.next_deadline() else {
@@ -611,11 +620,13 @@ impl State {
         if now < deadline {
             return Ok(None);
         }
-        if self.ping_sent.is_some() {
+        if self.ping_sent.is_some() && self.receiving {
             return Err(StateError::KeepaliveTimeout(
                 now.saturating_duration_since(self.last_received),
             ));
         }
+        // Not reading (backpressure): the answer may be waiting unread, so it proves nothing.
+        // Keep pinging, so the broker still hears from us, and judge once reading resumes.
         self.ping_sent = Some(now);
         self.last_sent = now;
         Ok(Some(Packet::PingReq))

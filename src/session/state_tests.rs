@@ -661,3 +661,21 @@ fn unacknowledged_messages_count_against_our_receive_maximum() {
     );
     assert_eq!(err.unwrap_err(), StateError::ReceiveMaximumExceeded(4));
 }
+
+#[test]
+fn no_keepalive_timeout_while_not_reading() {
+    let t0 = Instant::now();
+    let mut s = connected(Properties::default(), t0);
+    let t1 = t0 + Duration::from_secs(10);
+    assert_eq!(s.on_tick(t1).unwrap(), Some(Packet::PingReq));
+    // Backpressure: the PINGRESP may be sitting unread in the socket. Ping again, no verdict.
+    s.set_receiving(false);
+    let t2 = t1 + Duration::from_secs(5);
+    assert_eq!(s.on_tick(t2).unwrap(), Some(Packet::PingReq));
+    // Reading again and still nothing: dead.
+    s.set_receiving(true);
+    assert!(matches!(
+        s.on_tick(t2 + Duration::from_secs(5)),
+        Err(StateError::KeepaliveTimeout(_))
+    ));
+}
