@@ -161,7 +161,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     }
                     // Flush when nothing else is ready: a pipe sees each message at once,
                     // a firehose goes out in large writes.
-                    if (early.is_empty() && session.notices.is_empty()) || out.buffer().len() >= 64 * 1024 {
+                    if out.should_flush(early.is_empty() && session.notices.is_empty()) {
                         flush(&mut out, &session, &mut acks).await?;
                     }
                 }
@@ -179,6 +179,10 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                 Some(other) => common::report_notice(&other),
                 None => return Err(exit::runtime("the session ended unexpectedly")),
             },
+            // What gathered while the writer was busy goes out once it is idle.
+            _ = out.idle(), if !out.buffer().is_empty() || !acks.is_empty() => {
+                flush(&mut out, &session, &mut acks).await?;
+            }
             _ = sleep_until(deadline), if deadline.is_some() => break Stop::Timeout,
             _ = sleep_until(quiet_until), if quiet_until.is_some() => break Stop::Done,
             _ = signals.recv() => break Stop::Signal,

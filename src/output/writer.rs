@@ -3,6 +3,10 @@
 //! still written in large blocks. A broken pipe surfaces as an io::Error of kind BrokenPipe,
 //! which `exit::report` turns into success.
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::Notify;
 
 pub struct Output {
     buf: Vec<u8>,
@@ -71,24 +75,39 @@ struct Chunk {
 /// wait for the thread; then `flush` waits, the session stops reading the socket, and the
 /// broker holds the messages). Each chunk can carry an action run once it is written: `sub`
 /// acknowledges its messages then, never before they are out.
+///
+/// Records are handed over when the thread is idle (a pipe sees each record at once) or when
+/// a large block has built up; while the thread is busy they gather into larger blocks, so a
+/// firehose costs few hand-overs and few writes.
 pub struct ThreadedOutput {
     buf: Vec<u8>,
     tx: Option<tokio::sync::mpsc::Sender<Chunk>>,
     thread: Option<std::thread::JoinHandle<io::Result<()>>>,
+    in_flight: Arc<AtomicUsize>,
+    idle: Arc<Notify>,
+    /// Largest write that cannot block once poll says stdout is writable (a pipe's page).
+    direct_cap: usize,
 }
 
 impl ThreadedOutput {
     pub fn new() -> ThreadedOutput {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let idle = Arc::new(Notify::new());
+        let (thread_in_flight, thread_idle) = (in_flight.clone(), idle.clone());
         let thread = std::thread::spawn(move || -> io::Result<()> {
             let out = io::stdout();
             while let Some(chunk) = rx.blocking_recv() {
-                let mut lock = out.lock();
-                lock.write_all(&chunk.bytes)?;
-                lock.flush()?;
-                drop(lock);
+                if !chunk.bytes.is_empty() {
+                    let mut lock = out.lock();
+                    lock.write_all(&chunk.bytes)?;
+                    lock.flush()?;
+                }
                 if let Some(then) = chunk.then {
                     then();
+                }
+                if thread_in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    thread_idle.notify_one();
                 }
             }
             Ok(())
@@ -97,6 +116,9 @@ impl ThreadedOutput {
             buf: Vec::with_capacity(HIGH_WATER),
             tx: Some(tx),
             thread: Some(thread),
+            in_flight,
+            idle,
+            direct_cap: direct_write_cap(),
         }
     }
 
@@ -105,13 +127,39 @@ impl ThreadedOutput {
         &mut self.buf
     }
 
+    /// Whether to hand over now: a large block has built up, or nothing else is coming right
+    /// now (`quiet`) and the thread is idle.
+    pub fn should_flush(&self, quiet: bool) -> bool {
+        self.buf.len() >= HIGH_WATER || (quiet && self.in_flight.load(Ordering::Acquire) == 0)
+    }
+
+    /// Resolves when the thread has written everything handed to it (or already had).
+    pub async fn idle(&self) {
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            self.idle.notified().await;
+        }
+    }
+
     /// Hand what is buffered to the writer thread (waiting while it is two chunks behind),
     /// with `then` to run once it is written. An error is the thread's (e.g. a broken pipe).
     pub async fn flush(&mut self, then: Option<Box<dyn FnOnce() + Send>>) -> io::Result<()> {
         if self.buf.is_empty() && then.is_none() {
             return Ok(());
         }
-        let bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(4096));
+        // The common case costs no thread hand-over: while the thread is idle, write what
+        // stdout takes right now; only what would block goes to the thread.
+        if self.in_flight.load(Ordering::Acquire) == 0 {
+            let n = write_without_blocking(&self.buf, self.direct_cap)?;
+            self.buf.drain(..n);
+            if self.buf.is_empty() {
+                if let Some(then) = then {
+                    then();
+                }
+                return Ok(());
+            }
+        }
+        let bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(HIGH_WATER));
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
         let sent = match &self.tx {
             Some(tx) => tx.send(Chunk { bytes, then }).await.is_ok(),
             None => false,
@@ -148,5 +196,66 @@ impl ThreadedOutput {
 impl Default for ThreadedOutput {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Per write, what stdout can take without blocking once poll(2) says it is writable: a page
+/// for pipes and sockets (a pipe with a free slot takes 4 KiB at once); anything for files,
+/// terminals and the like, whose writes do not wait on a reader.
+fn direct_write_cap() -> usize {
+    #[cfg(unix)]
+    {
+        // SAFETY: fstat on fd 1 into a zeroed stat buffer.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstat(1, &mut st) } == 0 {
+            let kind = st.st_mode & libc::S_IFMT;
+            if kind == libc::S_IFIFO || kind == libc::S_IFSOCK {
+                return 4096;
+            }
+            return usize::MAX;
+        }
+        0
+    }
+    #[cfg(not(unix))]
+    {
+        0
+    }
+}
+
+/// Write a prefix of `data` to stdout without blocking; returns how much was written.
+fn write_without_blocking(data: &[u8], cap: usize) -> io::Result<usize> {
+    #[cfg(unix)]
+    {
+        let mut done = 0;
+        while done < data.len() && cap > 0 {
+            let mut pfd = libc::pollfd {
+                fd: 1,
+                events: libc::POLLOUT,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd, no wait.
+            let ready = unsafe { libc::poll(&mut pfd, 1, 0) };
+            if ready <= 0 || pfd.revents & libc::POLLOUT == 0 {
+                // Full, or an error the writer thread will meet and report.
+                break;
+            }
+            let len = (data.len() - done).min(cap);
+            // SAFETY: writing from a live slice of `len` bytes.
+            let n = unsafe { libc::write(1, data[done..].as_ptr().cast(), len) };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            done += n as usize;
+        }
+        Ok(done)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (data, cap);
+        Ok(0)
     }
 }
