@@ -21,6 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'mqtt' {
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('conn', 'conn', [CompletionResultType]::ParameterValue, 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome')
@@ -79,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--connect-user-property', '--connect-user-property', [CompletionResultType]::ParameterName, 'CONNECT user property key=value (MQTT 5, repeatable)')
             [CompletionResult]::new('--auth-method', '--auth-method', [CompletionResultType]::ParameterName, 'Enhanced authentication method (MQTT 5)')
             [CompletionResult]::new('--auth-data', '--auth-data', [CompletionResultType]::ParameterName, 'Enhanced authentication data (MQTT 5)')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--no-clean', '--no-clean', [CompletionResultType]::ParameterName, 'Resume a session: clean start / clean session off')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Use WebSocket (ws://, or wss:// with TLS)')
@@ -160,6 +162,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--auth-data', '--auth-data', [CompletionResultType]::ParameterName, 'Enhanced authentication data (MQTT 5)')
             [CompletionResult]::new('--reconnect-delay', '--reconnect-delay', [CompletionResultType]::ParameterName, 'First delay before reconnecting; doubles on each failure up to 30s')
             [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after N failed reconnect attempts in a row [default: never]')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Publish all of standard input as one message')
             [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Publish all of standard input as one message')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Publish each line of standard input as a message, as it arrives (an empty line is an empty payload; the newline is not part of the payload)')
@@ -251,6 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--auth-data', '--auth-data', [CompletionResultType]::ParameterName, 'Enhanced authentication data (MQTT 5)')
             [CompletionResult]::new('--reconnect-delay', '--reconnect-delay', [CompletionResultType]::ParameterName, 'First delay before reconnecting; doubles on each failure up to 30s')
             [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'Give up after N failed reconnect attempts in a row [default: never]')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--no-local', '--no-local', [CompletionResultType]::ParameterName, 'Don''t receive our own publications (MQTT 5)')
             [CompletionResult]::new('--retain-as-published', '--retain-as-published', [CompletionResultType]::ParameterName, 'Keep the retain flag as published (MQTT 5)')
             [CompletionResult]::new('-E', '-E ', [CompletionResultType]::ParameterName, 'Exit once subscribed (with --no-clean this creates a durable session)')
@@ -273,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             break
         }
         'mqtt;bench' {
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('conn', 'conn', [CompletionResultType]::ParameterValue, 'Open -c connections (at --connect-rate) and hold them')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it')
@@ -340,6 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Leave the first DURATION out of throughput and latency figures')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Also write the summary record to FILE')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--no-clean', '--no-clean', [CompletionResultType]::ParameterName, 'Resume a session: clean start / clean session off')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Use WebSocket (ws://, or wss:// with TLS)')
@@ -427,6 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Messages per publisher')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages per publisher')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Messages in total (over all publishers and shards)')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--no-clean', '--no-clean', [CompletionResultType]::ParameterName, 'Resume a session: clean start / clean session off')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Use WebSocket (ws://, or wss:// with TLS)')
@@ -506,6 +513,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Stop each subscriber after N messages')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop each subscriber after N messages')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N messages received in total')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--no-clean', '--no-clean', [CompletionResultType]::ParameterName, 'Resume a session: clean start / clean session off')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Use WebSocket (ws://, or wss:// with TLS)')
@@ -597,6 +605,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--sub-topic', '--sub-topic', [CompletionResultType]::ParameterName, 'Subscription filter template (%i subscriber index) [default: the topic with every templated level replaced by +]')
             [CompletionResult]::new('--sub-qos', '--sub-qos', [CompletionResultType]::ParameterName, 'QoS of the subscription [default: the publish QoS]')
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'After publishing ends, wait at most DURATION for the last messages')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--no-clean', '--no-clean', [CompletionResultType]::ParameterName, 'Resume a session: clean start / clean session off')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure')
             [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Use WebSocket (ws://, or wss:// with TLS)')
@@ -613,6 +622,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         }
         'mqtt;bench;merge' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Also write the merged summary to FILE')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No human summary on stderr, even on a terminal')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

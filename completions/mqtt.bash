@@ -104,12 +104,16 @@ _mqtt() {
 
     case "${cmd}" in
         mqtt)
-            opts="--help --version conn pub sub bench help"
+            opts="--help --version --log conn pub sub bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -118,12 +122,16 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench)
-            opts="--help conn pub sub pubsub merge help"
+            opts="--help --log conn pub sub pubsub merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -132,7 +140,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench__subcmd__conn)
-            opts="-h -p -L -V -i -u -P -k -x -c -d --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --help"
+            opts="-h -p -L -V -i -u -P -k -x -c -d --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,6 +374,10 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -472,7 +484,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench__subcmd__merge)
-            opts="--json --no-progress --help"
+            opts="--json --no-progress --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,6 +492,10 @@ _mqtt() {
             case "${prev}" in
                 --json)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -490,7 +506,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench__subcmd__pub)
-            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --count --limit --help"
+            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --count --limit --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -792,6 +808,10 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -800,7 +820,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench__subcmd__pubsub)
-            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --count --limit --subscribers --sub-topic --sub-qos --drain --help"
+            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --count --limit --subscribers --sub-topic --sub-qos --drain --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,6 +1138,10 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1126,7 +1150,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench__subcmd__sub)
-            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --count --limit --help"
+            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --count --limit --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1388,6 +1412,10 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1396,7 +1424,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__conn)
-            opts="-h -p -L -V -i -u -P -k -x --hold --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --help"
+            opts="-h -p -L -V -i -u -P -k -x --hold --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1594,6 +1622,10 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1756,7 +1788,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__pub)
-            opts="-t -m -f -s -l -n -q -r -e -h -p -L -V -i -u -P -k -x --topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --qos --retain --repeat --interval --max-inflight --no-output --message-expiry --content-type --payload-format --response-topic --correlation-data --user-property --topic-alias --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help"
+            opts="-t -m -f -s -l -n -q -r -e -h -p -L -V -i -u -P -k -x --topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --qos --retain --repeat --interval --max-inflight --no-output --message-expiry --content-type --payload-format --response-topic --correlation-data --user-property --topic-alias --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2042,6 +2074,10 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2050,7 +2086,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__sub)
-            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --filter-out --payload --format --verbose --field --queue --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help"
+            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --filter-out --payload --format --verbose --field --queue --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2330,6 +2366,10 @@ _mqtt() {
                     ;;
                 --max-reconnects)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -18,6 +18,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
     }
     var completions = [
         &'mqtt'= {
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --help 'Print help'
             cand --version 'Print version'
             cand conn 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
@@ -75,6 +76,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --connect-user-property 'CONNECT user property key=value (MQTT 5, repeatable)'
             cand --auth-method 'Enhanced authentication method (MQTT 5)'
             cand --auth-data 'Enhanced authentication data (MQTT 5)'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --no-clean 'Resume a session: clean start / clean session off'
             cand --tls 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
             cand --ws 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -155,6 +157,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --auth-data 'Enhanced authentication data (MQTT 5)'
             cand --reconnect-delay 'First delay before reconnecting; doubles on each failure up to 30s'
             cand --max-reconnects 'Give up after N failed reconnect attempts in a row [default: never]'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand -s 'Publish all of standard input as one message'
             cand --stdin 'Publish all of standard input as one message'
             cand -l 'Publish each line of standard input as a message, as it arrives (an empty line is an empty payload; the newline is not part of the payload)'
@@ -245,6 +248,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --auth-data 'Enhanced authentication data (MQTT 5)'
             cand --reconnect-delay 'First delay before reconnecting; doubles on each failure up to 30s'
             cand --max-reconnects 'Give up after N failed reconnect attempts in a row [default: never]'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --no-local 'Don''t receive our own publications (MQTT 5)'
             cand --retain-as-published 'Keep the retain flag as published (MQTT 5)'
             cand -E 'Exit once subscribed (with --no-clean this creates a durable session)'
@@ -266,6 +270,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --help 'Print help'
         }
         &'mqtt;bench'= {
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --help 'Print help'
             cand conn 'Open -c connections (at --connect-rate) and hold them'
             cand pub 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
@@ -332,6 +337,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --duration 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]'
             cand --warmup 'Leave the first DURATION out of throughput and latency figures'
             cand --json 'Also write the summary record to FILE'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --no-clean 'Resume a session: clean start / clean session off'
             cand --tls 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
             cand --ws 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -418,6 +424,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand -C 'Messages per publisher'
             cand --count 'Messages per publisher'
             cand --limit 'Messages in total (over all publishers and shards)'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --no-clean 'Resume a session: clean start / clean session off'
             cand --tls 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
             cand --ws 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -496,6 +503,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand -C 'Stop each subscriber after N messages'
             cand --count 'Stop each subscriber after N messages'
             cand --limit 'Stop after N messages received in total'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --no-clean 'Resume a session: clean start / clean session off'
             cand --tls 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
             cand --ws 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -586,6 +594,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --sub-topic 'Subscription filter template (%i subscriber index) [default: the topic with every templated level replaced by +]'
             cand --sub-qos 'QoS of the subscription [default: the publish QoS]'
             cand --drain 'After publishing ends, wait at most DURATION for the last messages'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --no-clean 'Resume a session: clean start / clean session off'
             cand --tls 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
             cand --ws 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -601,6 +610,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
         }
         &'mqtt;bench;merge'= {
             cand --json 'Also write the merged summary to FILE'
+            cand --log 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)'
             cand --no-progress 'No human summary on stderr, even on a terminal'
             cand --help 'Print help'
         }

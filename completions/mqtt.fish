@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mqtt_global_optspecs
-    string join \n help version
+    string join \n help version log=
 end
 
 function __fish_mqtt_needs_command
@@ -24,6 +24,8 @@ function __fish_mqtt_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c mqtt -n "__fish_mqtt_needs_command" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_needs_command" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_needs_command" -l version -d 'Print version'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
@@ -70,6 +72,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l topic-alias-maximum -
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l no-clean -d 'Resume a session: clean start / clean session off'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -135,6 +139,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l auth-method -d 'Enhanc
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s s -l stdin -d 'Publish all of standard input as one message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s l -l lines -d 'Publish each line of standard input as a message, as it arrives (an empty line is an empty payload; the newline is not part of the payload)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s n -l null -d 'Publish an empty (zero-length) message'
@@ -209,6 +215,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l auth-method -d 'Enhanc
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-local -d 'Don\'t receive our own publications (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retain-as-published -d 'Keep the retain flag as published (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit once subscribed (with --no-clean this creates a durable session)'
@@ -225,6 +233,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l request-response-info 
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
@@ -278,6 +288,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-clean -d 'Resume a session: clean start / clean session off'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -344,6 +356,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l max-inflight -d 'QoS 1/2 messages in flight per publisher (also capped by the broker\'s receive maximum)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s C -l count -d 'Messages per publisher' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l limit -d 'Messages in total (over all publishers and shards)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-clean -d 'Resume a session: clean start / clean session off'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -405,6 +419,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s q -l qos -d 'QoS of the subscription' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s C -l count -d 'Stop each subscriber after N messages' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l limit -d 'Stop after N messages received in total' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-clean -d 'Resume a session: clean start / clean session off'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -475,6 +491,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l sub-topic -d 'Subscription filter template (%i subscriber index) [default: the topic with every templated level replaced by +]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l sub-qos -d 'QoS of the subscription [default: the publish QoS]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l drain -d 'After publishing ends, wait at most DURATION for the last messages' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l no-clean -d 'Resume a session: clean start / clean session off'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
@@ -487,6 +505,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s r -l retain -d 'Retain the messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l json -d 'Also write the merged summary to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l no-progress -d 'No human summary on stderr, even on a terminal'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'

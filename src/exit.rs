@@ -92,8 +92,22 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("mqtt: error: {err:#}");
-    ExitCode::from(code_for(err))
+    let code = code_for(err);
+    let kind = match code {
+        USAGE => "usage",
+        CONNECT => "connect",
+        REFUSED => "refused",
+        REJECTED => "rejected",
+        TIMEOUT => "timeout",
+        INTERRUPTED => "interrupted",
+        _ => "runtime",
+    };
+    crate::output::diag::emit(
+        crate::output::diag::Level::Error,
+        Some(kind),
+        &format!("{err:#}"),
+    );
+    ExitCode::from(code)
 }
 
 #[cfg(test)]

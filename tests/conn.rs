@@ -524,3 +524,32 @@ fn websocket_handshake_carries_path_subprotocol_and_extra_headers() {
     assert!(req.contains("\r\nx-api-key: k-123\r\n"), "{req}");
     assert!(req.contains("\r\nx-other: two words\r\n"), "{req}");
 }
+
+#[test]
+fn log_json_puts_diagnostics_on_stderr_as_json_lines() {
+    let out =
+        cmd::run_default(mqtt().args(["conn", "-h", "127.0.0.1", "-p", "1", "--log", "json"]));
+    cmd::assert_code(&out, 3);
+    let lines = cmd::json_lines(&out.stderr);
+    assert_eq!(lines.len(), 1, "{}", cmd::describe(&out));
+    assert_eq!(lines[0]["type"], "log");
+    assert_eq!(lines[0]["level"], "error");
+    assert_eq!(lines[0]["kind"], "connect");
+    assert!(lines[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Connection refused"));
+    let b = Broker::start(BrokerConfig::new().tls());
+    let out = cmd::run_default(
+        mqtt()
+            .args(["conn", "-L", &b.url("mqtts"), "--insecure"])
+            .env("MQTT_LOG", "json"),
+    );
+    cmd::assert_success(&out);
+    let lines = cmd::json_lines(&out.stderr);
+    assert_eq!(lines[0]["level"], "warning", "{lines:?}");
+    assert!(lines[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("--insecure"));
+}

@@ -50,6 +50,17 @@ pub struct Cli {
     /// Print version
     #[arg(long, action = ArgAction::Version)]
     pub version: Option<bool>,
+
+    /// Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        env = "MQTT_LOG",
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
+    pub log: crate::output::diag::LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +104,7 @@ impl Command {
 pub fn parse() -> anyhow::Result<Cli> {
     let matches = Cli::command().get_matches();
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    crate::output::diag::set_format(cli.log);
     profile::apply(&mut cli, &matches)?;
     Ok(cli)
 }

@@ -225,10 +225,10 @@ fn warn_if_readable_by_others(path: &Path) {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = std::fs::metadata(path) {
             if meta.permissions().mode() & 0o044 != 0 {
-                eprintln!(
-                    "mqtt: warning: config file {} holds a password and is readable by other users (chmod 600 it, or use password_file)",
+                crate::output::diag::warning(&format!(
+                    "config file {} holds a password and is readable by other users (chmod 600 it, or use password_file)",
                     path.display()
-                );
+                ));
             }
         }
     }

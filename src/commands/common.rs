@@ -5,6 +5,7 @@ use anyhow::Result;
 
 use crate::cli::pubsub::ReconnectArgs;
 use crate::exit;
+use crate::output::diag;
 use crate::protocol::{reason, PacketType, Properties};
 use crate::session::{
     handshake, transport, ConnectOptions, Notice, Reconnect, Session, SessionSettings,
@@ -48,10 +49,14 @@ pub async fn connect(
 /// Connection-level notices on stderr.
 pub fn report_notice(n: &Notice) {
     match n {
-        Notice::ConnectionLost(msg) => eprintln!("mqtt: disconnected: {msg}; reconnecting"),
-        Notice::Reconnected { session_present } => {
-            eprintln!("mqtt: reconnected (session present: {session_present})")
-        }
+        Notice::ConnectionLost(msg) => diag::info(
+            "disconnected",
+            &format!("disconnected: {msg}; reconnecting"),
+        ),
+        Notice::Reconnected { session_present } => diag::info(
+            "reconnected",
+            &format!("reconnected (session present: {session_present})"),
+        ),
         _ => {}
     }
 }

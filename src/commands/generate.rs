@@ -32,13 +32,13 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode> {
                     None => SHELLS.to_vec(),
                 };
                 for path in write_completions(&out, &shells)? {
-                    eprintln!("mqtt: wrote {}", path.display());
+                    crate::output::diag::info("wrote", &format!("wrote {}", path.display()));
                 }
             }
         }
         Generate::Man { out } => {
             for path in write_man_pages(&out)? {
-                eprintln!("mqtt: wrote {}", path.display());
+                crate::output::diag::info("wrote", &format!("wrote {}", path.display()));
             }
         }
     }

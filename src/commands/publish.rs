@@ -15,6 +15,7 @@ use super::common;
 use crate::cli::pubsub::{Encoding, MessageProperties};
 use crate::cli::PubArgs;
 use crate::exit;
+use crate::output::diag;
 use crate::output::progress::{self, Progress};
 use crate::output::{payload, record, Output};
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
@@ -100,11 +101,11 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                     let (topic, qos, retain) = topics.remove(&token).unwrap_or_default();
                     if reason::is_error(code) {
                         rejected += 1;
-                        eprintln!(
-                            "mqtt: message {token} to '{}' rejected: {}",
+                        diag::warning(&format!(
+                            "message {token} to '{}' rejected: {}",
                             common::shorten(&topic),
                             common::reason_text(PacketType::PubAck, code, properties.as_deref())
-                        );
+                        ));
                     }
                     if !args.no_output {
                         let mut r = record::record("published");
@@ -155,7 +156,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             },
             _ = signals.recv() => {
                 reader.abort();
-                eprintln!("mqtt: interrupted: finishing the {} messages in flight", sent.saturating_sub(done));
+                diag::info("interrupted", &format!("interrupted: finishing the {} messages in flight", sent.saturating_sub(done)));
                 // A second signal, or 5 s, ends it without waiting.
                 let _ = session.requests.send(Request::Disconnect(Default::default())).await;
                 let rest = async {

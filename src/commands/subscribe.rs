@@ -79,11 +79,11 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         if reason::is_error(*code) {
             refused += 1;
             let f = filters.get(i).map(String::as_str).unwrap_or("?");
-            eprintln!(
-                "mqtt: subscription to '{}' refused: {}",
+            crate::output::diag::warning(&format!(
+                "subscription to '{}' refused: {}",
                 common::shorten(f),
                 common::reason_text(PacketType::SubAck, *code, Some(&ack.properties))
-            );
+            ));
         }
     }
     if refused > 0 && refused == ack.reason_codes.len() {
@@ -166,7 +166,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     }
                 }
                 Some(Notice::Event(Event::PublishDone { reason: code, properties, .. })) if reason::is_error(code) => {
-                    eprintln!("mqtt: clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, properties.as_deref()));
+                    crate::output::diag::warning(&format!("clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, properties.as_deref())));
                 }
                 Some(Notice::Closed(result, code)) => {
                     flush(&mut out, &session, &mut acks).await?;

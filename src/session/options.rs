@@ -398,10 +398,10 @@ fn read_password_file(path: &std::path::Path) -> Result<Bytes> {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = std::fs::metadata(path) {
             if meta.permissions().mode() & 0o004 != 0 {
-                eprintln!(
-                    "mqtt: warning: password file {} is readable by other users (chmod 600 it)",
+                crate::output::diag::warning(&format!(
+                    "password file {} is readable by other users (chmod 600 it)",
                     path.display()
-                );
+                ));
             }
         }
     }

@@ -142,8 +142,8 @@ pub fn tls_client_config(tls: &TlsOptions) -> Result<Arc<rustls::ClientConfig>> 
         .with_safe_default_protocol_versions()
         .context("TLS setup")?;
     let builder = if tls.insecure {
-        eprintln!(
-            "mqtt: warning: --insecure: the broker's certificate and host name are not verified"
+        crate::output::diag::warning(
+            "--insecure: the broker's certificate and host name are not verified",
         );
         builder
             .dangerous()

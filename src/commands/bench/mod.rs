@@ -1009,10 +1009,10 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     let limit = raise_open_files();
     let needed = plan.connections() + 64;
     if needed > limit {
-        eprintln!(
-            "mqtt: warning: this run opens {} connections but the open-file limit is {limit}: connections past that fail; {OPEN_FILES_HINT}",
+        crate::output::diag::warning(&format!(
+            "this run opens {} connections but the open-file limit is {limit}: connections past that fail; {OPEN_FILES_HINT}",
             plan.connections()
-        );
+        ));
     }
     let per_pair =
         plan.connections() / (plan.hosts.len() as u64 * plan.source_ips.len().max(1) as u64);
@@ -1022,7 +1022,9 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             .iter()
             .all(|h| h.host.starts_with("127.") || h.host == "::1")
     {
-        eprintln!("mqtt: warning: about {per_pair} connections per source address and broker: {PORTS_HINT}");
+        crate::output::diag::warning(&format!(
+            "about {per_pair} connections per source address and broker: {PORTS_HINT}"
+        ));
     }
     let plan = Arc::new(plan);
     let paced = !plan.pubs.is_empty() && (plan.rate.is_some() || plan.interval.is_some());
@@ -1071,7 +1073,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
                     if let Err(e) = written {
                         stdout_ok = false;
                         if !exit::is_broken_pipe(&e.into()) {
-                            eprintln!("mqtt: warning: cannot write to stdout");
+                            crate::output::diag::warning("cannot write to stdout");
                         }
                     }
                 }

@@ -370,15 +370,27 @@ pub fn summarize(plan: &Plan, shared: &Shared, o: &Outcome, elapsed: Duration) -
 /// Connection failures and errors with an example message, and what to change.
 pub fn stderr_notes(shared: &Shared) {
     for (kind, (n, example)) in lock(&shared.connect_failures).iter() {
-        eprintln!("mqtt: {n} connection(s) failed ({kind}), e.g.: {example}");
+        crate::output::diag::emit(
+            crate::output::diag::Level::Warning,
+            Some("connect_failed"),
+            &format!("{n} connection(s) failed ({kind}), e.g.: {example}"),
+        );
         match kind.as_str() {
-            "too_many_open_files" => eprintln!("mqtt: hint: {OPEN_FILES_HINT}"),
-            "address_not_available" => eprintln!("mqtt: hint: {PORTS_HINT}"),
+            "too_many_open_files" => {
+                crate::output::diag::info("hint", &format!("hint: {OPEN_FILES_HINT}"))
+            }
+            "address_not_available" => {
+                crate::output::diag::info("hint", &format!("hint: {PORTS_HINT}"))
+            }
             _ => {}
         }
     }
     for (kind, (n, example)) in lock(&shared.errors).iter() {
-        eprintln!("mqtt: {n} error(s) ({kind}), e.g.: {example}");
+        crate::output::diag::emit(
+            crate::output::diag::Level::Warning,
+            Some("errors"),
+            &format!("{n} error(s) ({kind}), e.g.: {example}"),
+        );
     }
 }
 
