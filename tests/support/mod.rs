@@ -3,6 +3,7 @@
 pub mod broker;
 pub mod cmd;
 pub mod fake;
+pub mod subscribed;
 
 #[allow(unused_imports)]
 pub use broker::{Broker, BrokerConfig};
