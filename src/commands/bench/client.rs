@@ -196,6 +196,9 @@ struct PubState {
     seq: u64,
     /// The common start: nothing is sent before it.
     start_ns: u64,
+    /// `produce` has run at or after the start (as fast as possible: from then on, the
+    /// broker's acknowledgements drive publishing, not a timer).
+    began: bool,
     /// The pacer wakes this publisher this long before a slot; it spins the rest, so that the
     /// message leaves on time despite the thread wake-ups in between.
     lead_ns: u64,
@@ -269,6 +272,7 @@ impl<'a> Conn<'a> {
                 next_id: 0,
                 schedule: None,
                 start_ns: 0,
+                began: false,
                 lead_ns: 0,
                 end_ns: u64::MAX,
                 remaining: plan.count_for(index),
@@ -525,8 +529,10 @@ impl<'a> Conn<'a> {
         }
         match p.schedule.as_ref() {
             Some(s) => Some(s.next_ns()).filter(|&t| t < p.end_ns),
-            // As fast as possible, from the start.
-            None => Some(p.start_ns).filter(|&t| t > self.shared.epoch.now_ns()),
+            // As fast as possible, from the start: a timer for the start until `produce` has
+            // run after it (however late this is looked at: a start that passed between the
+            // two must still wake this publisher).
+            None => (!p.began).then_some(p.start_ns),
         }
     }
 
@@ -543,6 +549,7 @@ impl<'a> Conn<'a> {
         if now_ns < p.start_ns {
             return;
         }
+        p.began = true;
         if let Some(s) = p.schedule.as_ref() {
             let due = s.next_ns();
             if due > now_ns && due - now_ns <= p.lead_ns && due < p.end_ns {
