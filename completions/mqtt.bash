@@ -506,7 +506,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench__subcmd__pub)
-            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --count --limit --help --log"
+            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --coalesce --count --limit --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -793,6 +793,10 @@ _mqtt() {
                     return 0
                     ;;
                 --max-inflight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coalesce)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -820,7 +824,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__bench__subcmd__pubsub)
-            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --count --limit --subscribers --sub-topic --sub-qos --drain --help --log"
+            opts="-h -p -L -V -i -u -P -k -x -c -d -t -q -r -s -m -f -I -C --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --clients --connect-rate --connect-concurrency --shard --shards --duration --warmup --json --no-progress --no-histograms --topic --qos --retain --size --message --file --rate --interval --max-inflight --coalesce --count --limit --subscribers --sub-topic --sub-qos --drain --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,6 +1111,10 @@ _mqtt() {
                     return 0
                     ;;
                 --max-inflight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coalesce)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2086,7 +2094,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__sub)
-            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --filter-out --payload --format --verbose --field --queue --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log"
+            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --filter-out --payload --format --verbose --field --queue --coalesce --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2169,6 +2177,10 @@ _mqtt() {
                     return 0
                     ;;
                 --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coalesce)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -175,6 +175,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l field -d 'Add optional
 packet_id\t''
 payload_size\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l queue -d 'Receive queue: messages held while stdout is slow before reading from the broker pauses' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l coalesce -d 'While QoS 0 messages stream in (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many messages: about a third of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the broker\'s in-flight window would idle). 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s h -l host -d 'Broker host name or address' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
@@ -354,6 +355,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l rate -d 'Total messages per second over all publishers (and shards); open loop, absolute schedule' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s I -l interval -d 'Interval between messages of each publisher [default with neither this nor --rate: as fast as the broker takes them]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l max-inflight -d 'QoS 1/2 messages in flight per publisher (also capped by the broker\'s receive maximum)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l coalesce -d 'As fast as possible (neither --rate nor -I): at most this long an idle thread waits before sleeping on its sockets, so that each wake-up handles many packets (far less CPU per message, larger batches for the broker); it stays below the time the broker needs for what is kept in flight, and adds at most this much latency. 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s C -l count -d 'Messages per publisher' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l limit -d 'Messages in total (over all publishers and shards)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
@@ -485,6 +487,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l rate -d 'Total messages per second over all publishers (and shards); open loop, absolute schedule' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s I -l interval -d 'Interval between messages of each publisher [default with neither this nor --rate: as fast as the broker takes them]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l max-inflight -d 'QoS 1/2 messages in flight per publisher (also capped by the broker\'s receive maximum)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l coalesce -d 'As fast as possible (neither --rate nor -I): at most this long an idle thread waits before sleeping on its sockets, so that each wake-up handles many packets (far less CPU per message, larger batches for the broker); it stays below the time the broker needs for what is kept in flight, and adds at most this much latency. 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s C -l count -d 'Messages per publisher' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l limit -d 'Messages in total (over all publishers and shards)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l subscribers -d 'Subscribers in this process' -r

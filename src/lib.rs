@@ -7,11 +7,13 @@ pub mod commands;
 pub mod exit;
 pub mod output;
 pub mod protocol;
+pub mod runtime;
 pub mod session;
 
 use std::process::ExitCode;
 
 use cli::{Cli, Command};
+use runtime::{current_thread, multi_thread};
 
 /// Run the parsed command line; the error carries its exit code (see `exit`).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -22,16 +24,4 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => multi_thread()?.block_on(commands::bench::run(args.command)),
         Command::Generate(args) => commands::generate::run(args),
     }
-}
-
-fn multi_thread() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
-}
-
-fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
 }

@@ -111,6 +111,43 @@ fn pubsub_qos1_and_qos2_count_every_message() {
     }
 }
 
+/// As fast as possible, idle threads wait before sleeping on their sockets (`--coalesce`,
+/// adjusted every 100 ms while publishing): every message is still counted, at QoS 0 and 1,
+/// with the waiting on and off.
+#[test]
+fn flood_counts_every_message_with_and_without_coalescing() {
+    let b = Broker::plain();
+    for (qos, coalesce) in [("1", "500us"), ("0", "500us"), ("1", "0")] {
+        let s = summary_of(&mut bench(
+            &b,
+            "pubsub",
+            &[
+                "-c",
+                "10",
+                "-q",
+                qos,
+                "--count",
+                "3000",
+                "-s",
+                "64",
+                "--coalesce",
+                coalesce,
+            ],
+        ));
+        let key = format!("q{qos} --coalesce {coalesce}");
+        assert_eq!(
+            (u(&s, "sent"), u(&s, "received"), u(&s, "lost")),
+            (30_000, 30_000, 0),
+            "{key}: {s}"
+        );
+        assert_eq!((u(&s, "duplicated"), u(&s, "reordered")), (0, 0), "{key}");
+        assert_eq!(s["complete"], true, "{key}");
+        if qos == "1" {
+            assert_eq!((u(&s, "acked"), u(&s, "unacked")), (30_000, 0), "{key}");
+        }
+    }
+}
+
 #[test]
 fn pubsub_over_v311_tls_and_websocket() {
     let b = Broker::start(BrokerConfig::new().tls().ws());

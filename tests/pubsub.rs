@@ -1484,6 +1484,45 @@ fn pub_lines_at_qos_1_delivers_70000_messages() {
     assert_eq!(distinct.last(), Some(&(N - 1)));
 }
 
+/// At QoS 0 `sub` waits a little before sleeping on its socket while a stream goes on
+/// (`--coalesce`): the whole stream arrives in order, and so does a message that comes alone
+/// after it (it must not wait for more to come). Also with the waiting turned off.
+#[test]
+fn sub_at_qos_0_gets_a_stream_and_then_a_lone_message() {
+    let b = Broker::plain();
+    const N: usize = 30_000;
+    for (id, extra) in [("coalesced", None), ("plain", Some("0"))] {
+        let topic = format!("stream/{id}");
+        let count = (N + 1).to_string();
+        let mut args = vec!["-t", &topic, "-C", &count, "--format", "{payload}"];
+        if let Some(c) = extra {
+            args.extend(["--coalesce", c]);
+        }
+        let mut s = spawn_sub(&b, id, &args);
+        let input: String = (0..N).map(|i| format!("{i}\n")).collect();
+        let out = publish_stdin(&b, &["-t", &topic, "-l", "--no-output"], input.as_bytes());
+        cmd::assert_success(&out);
+        let last = (N - 1).to_string();
+        s.wait_for_line(|l| l == last, T);
+        let out = publish(&b, &["-t", &topic, "-m", "alone"]);
+        cmd::assert_success(&out);
+        let mut got = s.seen().to_vec();
+        let done = s.wait(T);
+        assert_eq!(done.code(), Some(0), "{}", done.stderr);
+        got.extend(done.lines);
+        let want: Vec<String> = (0..N)
+            .map(|i| i.to_string())
+            .chain(["alone".to_string()])
+            .collect();
+        assert!(
+            got == want,
+            "{id}: {} lines, last {:?}",
+            got.len(),
+            got.last()
+        );
+    }
+}
+
 #[test]
 fn pub_repeat_and_interval_and_published_records() {
     let b = Broker::plain();

@@ -240,6 +240,13 @@ pub struct PublishArgs {
     #[arg(long, default_value = "32", value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Publish")]
     pub max_inflight: u16,
 
+    /// As fast as possible (neither --rate nor -I): at most this long an idle thread waits
+    /// before sleeping on its sockets, so that each wake-up handles many packets (far less CPU
+    /// per message, larger batches for the broker); it stays below the time the broker needs
+    /// for what is kept in flight, and adds at most this much latency. 0 turns it off
+    #[arg(long, default_value = "500us", value_parser = parse::duration, value_name = "DURATION", help_heading = "Publish")]
+    pub coalesce: Duration,
+
     /// Messages per publisher
     #[arg(short = 'C', long, value_parser = parse::count, value_name = "N", help_heading = "Publish")]
     pub count: Option<u64>,

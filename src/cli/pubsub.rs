@@ -312,6 +312,14 @@ pub struct SubArgs {
     #[arg(long, default_value = "1024", value_name = "N", hide = true)]
     pub queue: usize,
 
+    /// While QoS 0 messages stream in (a thousand a second and more), wait up to this long
+    /// before sleeping on the socket, so that each wake-up handles many messages: about a third
+    /// of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this
+    /// much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the
+    /// broker's in-flight window would idle). 0 turns it off
+    #[arg(long, default_value = "300us", value_parser = parse::duration, value_name = "DURATION", help_heading = "Output")]
+    pub coalesce: Duration,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 

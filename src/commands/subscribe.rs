@@ -90,6 +90,15 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         disconnect(&mut session).await;
         return Err(exit::rejected("every subscription was refused"));
     }
+    // Granted QoS 0 everywhere: the broker sends without a window, so waking up less often
+    // costs it nothing (see `crate::runtime`).
+    if ack
+        .reason_codes
+        .iter()
+        .all(|&c| c == 0 || reason::is_error(c))
+    {
+        crate::runtime::set_stream_wait(args.coalesce);
+    }
 
     let deadline = args
         .timeout

@@ -212,6 +212,18 @@ struct PubState {
     d_acked: u64,
     d_overruns: u64,
     d_inflight: i64,
+    /// What this publisher adds to `Shared::queued_floor` (as fast as possible only).
+    floor: u64,
+}
+
+impl PubState {
+    /// Publishing is over: this publisher no longer keeps the broker busy.
+    fn release_floor(&mut self, shared: &Shared) {
+        let floor = std::mem::take(&mut self.floor);
+        if floor > 0 {
+            shared.queued_floor.fetch_sub(floor, Relaxed);
+        }
+    }
 }
 
 struct SubState {
@@ -254,18 +266,27 @@ impl<'a> Conn<'a> {
             let position = (index - plan.pubs.start) as usize;
             let id = plan.client_id(role, index);
             let has_seq = plan.topic.contains("%s");
+            let window = usize::from(
+                props
+                    .receive_maximum
+                    .unwrap_or(u16::MAX)
+                    .min(plan.max_inflight)
+                    .max(1),
+            );
+            let flood = plan.rate.is_none() && plan.interval.is_none();
+            let floor = match plan.qos {
+                _ if !flood => 0,
+                QoS::AtMostOnce => QOS0_WINDOW - QOS0_PING_EVERY,
+                // `produce` refills the window once half of it is free.
+                _ => (window / 2) as u64,
+            };
+            shared.queued_floor.fetch_add(floor, Relaxed);
             Box::new(PubState {
                 position,
                 topic: render(&plan.topic, index, &id, None),
                 seq_template: has_seq.then(|| (plan.topic.clone(), id)),
                 global: index as u32,
-                window: usize::from(
-                    props
-                        .receive_maximum
-                        .unwrap_or(u16::MAX)
-                        .min(plan.max_inflight)
-                        .max(1),
-                ),
+                window,
                 inflight: VecDeque::new(),
                 pings: VecDeque::new(),
                 confirmed: 0,
@@ -285,6 +306,7 @@ impl<'a> Conn<'a> {
                 d_acked: 0,
                 d_overruns: 0,
                 d_inflight: 0,
+                floor,
             })
         });
         let subscriber = (role == Role::Sub).then(|| {
@@ -653,6 +675,9 @@ impl<'a> Conn<'a> {
         let Some(p) = self.publisher.as_mut() else {
             return;
         };
+        if p.stopped || p.remaining == Some(0) {
+            p.release_floor(self.shared);
+        }
         if p.finished
             || !(p.stopped || (p.running && p.remaining == Some(0)))
             || !p.inflight.is_empty()
@@ -900,6 +925,7 @@ impl<'a> Conn<'a> {
                     .fetch_sub(p.inflight.len() as i64, Relaxed);
                 p.inflight.clear();
             }
+            p.release_floor(self.shared);
             if !p.finished {
                 p.finished = true;
                 self.shared.pub_sent[p.position].store(p.seq, Relaxed);

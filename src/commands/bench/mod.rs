@@ -31,6 +31,7 @@ use crate::protocol::{topic, QoS};
 use crate::session::{transport, ConnectOptions};
 
 pub mod client;
+pub mod coalesce;
 pub mod header;
 pub mod pacer;
 pub mod rate;
@@ -144,6 +145,8 @@ pub struct Plan {
     pub rate: Option<f64>,
     pub interval: Option<Duration>,
     pub max_inflight: u16,
+    /// Most time idle threads wait before sleeping on their sockets (as fast as possible only).
+    pub coalesce: Duration,
     pub count: Option<u64>,
     pub limit: Option<u64>,
     pub sub_filter: String,
@@ -339,6 +342,7 @@ impl Plan {
             rate: None,
             interval: None,
             max_inflight: 32,
+            coalesce: Duration::ZERO,
             count: None,
             limit: None,
             sub_filter: String::new(),
@@ -434,6 +438,7 @@ impl Plan {
             ));
         }
         self.max_inflight = p.max_inflight;
+        self.coalesce = p.coalesce;
         self.count = p.count;
         self.limit = p.limit;
         Ok(())
@@ -605,6 +610,8 @@ pub struct Shared {
     pub received: AtomicU64,
     pub overruns: AtomicU64,
     pub inflight: AtomicI64,
+    /// Messages the publishers keep unconfirmed at the least, together (see `coalesce`).
+    pub queued_floor: AtomicU64,
     pub first_rx_ns: AtomicU64,
     pub last_rx_ns: AtomicU64,
     /// Final sequence (= messages sent) of each local publisher.
@@ -649,6 +656,7 @@ impl Shared {
             received: AtomicU64::new(0),
             overruns: AtomicU64::new(0),
             inflight: AtomicI64::new(0),
+            queued_floor: AtomicU64::new(0),
             first_rx_ns: AtomicU64::new(u64::MAX),
             last_rx_ns: AtomicU64::new(0),
             pub_sent: (0..pubs).map(|_| AtomicU64::new(0)).collect(),
@@ -1053,6 +1061,14 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     let mut out = Output::new();
     let mut ticks = report::Ticks::default();
     let mut stdout_ok = true;
+    if !paced && !plan.pubs.is_empty() && !plan.coalesce.is_zero() {
+        tokio::spawn(coalesce::control(
+            shared.clone(),
+            plan.qos,
+            plan.coalesce,
+            ctl.subscribe(),
+        ));
+    }
     let collect = tokio::spawn(collector.run());
     tokio::pin!(collect);
     let mut ticker = tokio::time::interval_at(
