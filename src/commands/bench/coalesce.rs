@@ -24,7 +24,7 @@ const EVERY: Duration = Duration::from_millis(100);
 
 /// The wait for `floor` messages queued at the broker, which gets through `rate` a second.
 pub fn wait_for(floor: u64, rate: f64, max: Duration) -> Duration {
-    if floor == 0 || !(rate > 0.0) {
+    if floor == 0 || rate.is_nan() || rate <= 0.0 {
         return Duration::ZERO;
     }
     let wait = Duration::from_secs_f64((floor as f64 / rate / 3.0).min(3600.0));
