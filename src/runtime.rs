@@ -10,8 +10,8 @@
 //! Coalescing: a worker thread with nothing to do waits a little (a plain sleep, during which
 //! the broker's packets pile up without waking anybody) before it sleeps on its sockets, so
 //! that each wake-up handles many packets. Two ways to ask for it:
-//! - [`set_wait`]: always wait this long (`bench` sets it from what it keeps in flight, see
-//!   `commands::bench::coalesce`);
+//! - [`set_wait`]: always wait this long; `bench` and `pub` set it every 100 ms with a
+//!   [`Follower`] from what they keep in flight and the rate the broker acknowledges it at;
 //! - [`set_stream_wait`]: wait this long only while packets keep arriving less than
 //!   [`STREAM_GAP`] apart, [`STREAM_STREAK`] times in a row (`sub` at QoS 0): one message now
 //!   and then is handled at once, a stream costs at most this much extra latency per message.
@@ -50,6 +50,59 @@ pub fn set_stream_wait(wait: Duration) {
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Shorter waits are not worth a sleep.
+pub const MIN_WAIT: Duration = Duration::from_micros(50);
+/// Below this many messages a second there is nothing to coalesce.
+pub const MIN_RATE: f64 = 1000.0;
+
+/// The wait when the broker has at least `queued` messages of ours to get through, at `rate` a
+/// second: a third of the time that takes (so that it never runs dry while `mqtt` waits), at
+/// most `max`; none below [`MIN_WAIT`] or [`MIN_RATE`].
+pub fn wait_for(queued: u64, rate: f64, max: Duration) -> Duration {
+    if queued == 0 || rate.is_nan() || rate < MIN_RATE {
+        return Duration::ZERO;
+    }
+    let wait = Duration::from_secs_f64((queued as f64 / rate / 3.0).min(3600.0));
+    if wait < MIN_WAIT {
+        return Duration::ZERO;
+    }
+    wait.min(max)
+}
+
+/// Follows a count of acknowledged messages and sets the wait from its rate.
+#[derive(Debug)]
+pub struct Follower {
+    max: Duration,
+    last: (Instant, u64),
+}
+
+impl Follower {
+    /// How often to call [`Follower::update`].
+    pub const EVERY: Duration = Duration::from_millis(100);
+
+    pub fn new(max: Duration, count: u64) -> Follower {
+        Follower {
+            max,
+            last: (Instant::now(), count),
+        }
+    }
+
+    /// `count` messages acknowledged so far, at least `queued` at the broker: set the wait.
+    pub fn update(&mut self, count: u64, queued: u64) -> Duration {
+        let now = Instant::now();
+        let secs = now.duration_since(self.last.0).as_secs_f64();
+        let rate = if secs > 0.0 {
+            count.saturating_sub(self.last.1) as f64 / secs
+        } else {
+            0.0
+        };
+        self.last = (now, count);
+        let wait = wait_for(queued, rate, self.max);
+        set_wait(wait);
+        wait
+    }
 }
 
 /// Tracks one thread's idle periods: is it in a stream of short ones?
@@ -119,6 +172,52 @@ pub fn multi_thread() -> std::io::Result<tokio::runtime::Runtime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MAX: Duration = Duration::from_micros(500);
+
+    #[test]
+    fn a_third_of_what_the_broker_needs_for_what_is_queued() {
+        // 10 QoS 1 publishers, window 20, refilled at half: 100 messages at 120k/s take 833 µs.
+        let w = wait_for(100, 120_000.0, MAX);
+        assert!((277..=278).contains(&w.as_micros()), "{w:?}");
+    }
+
+    #[test]
+    fn capped_at_the_maximum() {
+        assert_eq!(wait_for(7_680, 100_000.0, MAX), MAX);
+        assert_eq!(wait_for(7_680, 100_000.0, Duration::ZERO), Duration::ZERO);
+        assert_eq!(wait_for(u64::MAX, MIN_RATE, MAX), MAX);
+    }
+
+    #[test]
+    fn none_when_too_short_to_be_worth_a_sleep() {
+        // One QoS 1 publisher with a window of 20 would starve the broker.
+        assert_eq!(wait_for(10, 95_000.0, MAX), Duration::ZERO);
+    }
+
+    #[test]
+    fn none_without_something_queued_or_a_stream() {
+        assert_eq!(wait_for(0, 100_000.0, MAX), Duration::ZERO);
+        assert_eq!(wait_for(100, 0.0, MAX), Duration::ZERO);
+        assert_eq!(wait_for(100, f64::NAN, MAX), Duration::ZERO);
+        // A person typing lines into `pub -l`: nothing to coalesce.
+        assert_eq!(wait_for(128, 10.0, MAX), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_follower_measures_the_rate_between_updates() {
+        let mut f = Follower::new(MAX, 0);
+        std::thread::sleep(Duration::from_millis(20));
+        // 10,000 in about 20 ms: 500k/s at most; 128 queued take at most 256 µs / 3.
+        let w = f.update(10_000, 128);
+        assert!(
+            w > Duration::ZERO && w <= Duration::from_micros(86),
+            "{w:?}"
+        );
+        // Nothing acknowledged since: no stream, no wait.
+        assert_eq!(f.update(10_000, 128), Duration::ZERO);
+        set_wait(Duration::ZERO);
+    }
 
     #[test]
     fn a_stream_needs_a_streak_of_short_idle_periods() {

@@ -1757,6 +1757,8 @@ fn other_usage_errors_are_exit_2_before_connecting() {
         vec!["pub", "-t", "a", "-m", "x", "--response-topic", "r/#"],
         vec!["pub", "-t", "a", "-m", "x", "--repeat", "ten"],
         vec!["sub", "-t", "a", "-t", "b", "-q", "0", "-q", "1", "-q", "2"],
+        vec!["sub", "-t", "a", "--coalesce", "soon"],
+        vec!["pub", "-t", "a", "-l", "--coalesce", "-1ms"],
         vec![
             "pub",
             "-V",

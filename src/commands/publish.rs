@@ -19,6 +19,7 @@ use crate::output::diag;
 use crate::output::progress::{self, Progress};
 use crate::output::{payload, record, Output};
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
+use crate::runtime::Follower;
 use crate::session::state::Event;
 use crate::session::{ConnectOptions, Notice, Request};
 
@@ -83,6 +84,19 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut input_error: Option<InputError> = None;
     let mut input_done = false;
     let mut disconnect_sent = false;
+    // Coalescing (see `crate::runtime`): at least half the window stays with the broker.
+    let queued = u64::from(
+        window.min(
+            session
+                .connack
+                .properties
+                .receive_maximum
+                .unwrap_or(u16::MAX),
+        ),
+    ) / 2;
+    let mut follower = Follower::new(args.coalesce, 0);
+    let mut tick = tokio::time::interval(Follower::EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     loop {
         if input_done && !disconnect_sent {
@@ -95,6 +109,10 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         }
         tokio::select! {
             biased;
+            // First: it is ready only every 100 ms, and the others may always be.
+            _ = tick.tick(), if !args.coalesce.is_zero() => {
+                follower.update(done, queued);
+            }
             n = session.notices.recv() => match n {
                 Some(Notice::Event(Event::PublishDone { token, packet_id, reason: code, properties })) => {
                     done += 1;
