@@ -20,7 +20,7 @@ use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::header::{encode_publish, Header};
 use super::pacer::PRECISE_NS;
-use super::rate::Schedule;
+use super::rate::{grid_for, Schedule};
 use super::stats::SeqTracker;
 use super::{render, Phase, Plan, Role, Shared};
 use crate::protocol::{
@@ -508,26 +508,30 @@ impl<'a> Conn<'a> {
             return;
         }
         let publishers = plan.pubs.end - plan.pubs.start;
+        let position = p.position as u64;
         p.schedule = match (plan.rate, plan.interval) {
-            (Some(rate), _) => Some(Schedule::for_rate(
-                start_ns,
-                rate,
-                p.position as u64,
-                publishers,
-            )),
+            (Some(rate), _) => Some(Schedule::for_rate(start_ns, rate, position, publishers)),
             (None, Some(iv)) => Some(Schedule::with_period(
                 start_ns,
                 iv.as_nanos() as f64,
-                p.position as u64,
+                position,
                 publishers,
             )),
             (None, None) => None,
         };
+        // Slots of all publishers this far apart share grid steps of this size.
+        let spacing = p
+            .schedule
+            .as_ref()
+            .map_or(0.0, |s| s.period_ns() / publishers.max(1) as f64);
+        let grid = grid_for(spacing);
+        p.schedule = p.schedule.take().map(|s| s.on_grid(grid));
         p.start_ns = start_ns;
-        // At most 60 µs and an eighth of the time between two slots of all publishers: the
-        // spinning costs at most an eighth of a core.
+        // At most 60 µs and an eighth of the time between two distinct slot times (slots
+        // share grid steps): the spinning costs at most an eighth of a core.
         p.lead_ns = p.schedule.as_ref().map_or(0, |s| {
-            ((s.period_ns() / publishers.max(1) as f64 / 8.0) as u64).min(60_000)
+            let spacing = (s.period_ns() / publishers.max(1) as f64).max(grid as f64);
+            ((spacing / 8.0) as u64).min(60_000)
         });
         p.end_ns = end_ns.unwrap_or(u64::MAX);
         p.running = true;
