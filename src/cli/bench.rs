@@ -244,7 +244,7 @@ pub struct PublishArgs {
     /// before sleeping on its sockets, so that each wake-up handles many packets (far less CPU
     /// per message, larger batches for the broker); it stays below the time the broker needs
     /// for what is kept in flight, and adds at most this much latency. 0 turns it off
-    #[arg(long, default_value = "500us", value_parser = parse::duration, value_name = "DURATION", help_heading = "Publish")]
+    #[arg(long, default_value = "2ms", value_parser = parse::duration, value_name = "DURATION", help_heading = "Publish")]
     pub coalesce: Duration,
 
     /// Messages per publisher
