@@ -51,7 +51,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::MalformedVariableInteger => {
-                f.write_str("malformed variable byte integer (longer than 4 bytes)")
+                f.write_str("malformed variable byte integer (longer than 4 bytes, or not in its shortest form)")
             }
             Error::PacketTooLarge { size, max } => {
                 write!(

@@ -22,7 +22,9 @@ pub const MAX_FIELD_LEN: usize = u16::MAX as usize;
 
 /// Parse a variable byte integer from the front of `bytes` without consuming anything.
 /// `Ok(None)` when `bytes` ends before the integer does; `Ok(Some((value, len)))` otherwise.
-/// More than 4 bytes is [`Error::MalformedVariableInteger`].
+/// More than 4 bytes, or more bytes than the value needs (a last byte of 0 after others:
+/// "the encoded value MUST use the minimum number of bytes necessary", MQTT-1.5.5-1), is
+/// [`Error::MalformedVariableInteger`].
 pub fn parse_varint(bytes: &[u8]) -> Result<Option<(u32, usize)>, Error> {
     let mut value: u32 = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -31,6 +33,9 @@ pub fn parse_varint(bytes: &[u8]) -> Result<Option<(u32, usize)>, Error> {
         }
         value |= u32::from(b & 0x7F) << (7 * i);
         if b & 0x80 == 0 {
+            if b == 0 && i > 0 {
+                return Err(Error::MalformedVariableInteger);
+            }
             return Ok(Some((value, i + 1)));
         }
     }
@@ -195,6 +200,24 @@ mod tests {
             assert!(b.is_empty());
         }
         assert_eq!(varint_len(268_435_456), 5);
+    }
+
+    #[test]
+    fn varint_with_more_bytes_than_needed_is_malformed() {
+        for bytes in [
+            &[0x80, 0x00][..],
+            &[0xFF, 0x00],
+            &[0x80, 0x80, 0x00],
+            &[0x81, 0x80, 0x80, 0x00],
+        ] {
+            assert_eq!(
+                parse_varint(bytes),
+                Err(Error::MalformedVariableInteger),
+                "{bytes:02x?}"
+            );
+        }
+        // A zero in the middle is fine: 16,384 is 0x80 0x80 0x01.
+        assert_eq!(parse_varint(&[0x80, 0x80, 0x01]), Ok(Some((16_384, 3))));
     }
 
     #[test]
