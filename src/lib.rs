@@ -21,7 +21,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Conn(args) => current_thread()?.block_on(commands::conn::run(args)),
         Command::Pub(args) => current_thread()?.block_on(commands::publish::run(args)),
         Command::Sub(args) => current_thread()?.block_on(commands::subscribe::run(args)),
-        Command::Bench(args) => multi_thread()?.block_on(commands::bench::run(args.command)),
+        Command::Bench(args) => {
+            multi_thread(args.command.threads())?.block_on(commands::bench::run(args.command))
+        }
         Command::Generate(args) => commands::generate::run(args),
     }
 }

@@ -160,10 +160,13 @@ pub fn current_thread() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// A runtime with a worker per core (`bench`).
-pub fn multi_thread() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
+/// A runtime with `threads` workers, or one per core (`bench`).
+pub fn multi_thread(threads: Option<usize>) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = threads {
+        b.worker_threads(n.max(1));
+    }
+    b.enable_all()
         .on_thread_park(before_park)
         .on_thread_unpark(after_unpark)
         .build()

@@ -186,6 +186,38 @@ pub struct RunArgs {
     /// `bench merge` needs)
     #[arg(long, help_heading = "Bench")]
     pub no_histograms: bool,
+
+    /// Worker threads [default: one per core; one for runs paced at 10,000 msg/s or less, where
+    /// latency is measured best without waking tasks across threads]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Bench")]
+    pub threads: Option<u16>,
+}
+
+/// Paced runs at this many messages a second or less run on one thread (see `--threads`).
+pub const ONE_THREAD_RATE: f64 = 10_000.0;
+
+impl BenchCommand {
+    /// Worker threads for this run; `None`: one per core.
+    pub fn threads(&self) -> Option<usize> {
+        let (run, publish) = match self {
+            BenchCommand::Conn(a) => (&a.run, None),
+            BenchCommand::Pub(a) => (&a.run, Some(&a.publish)),
+            BenchCommand::Sub(a) => (&a.run, None),
+            BenchCommand::Pubsub(a) => (&a.run, Some(&a.publish)),
+            BenchCommand::Merge(_) => return Some(1),
+        };
+        if let Some(n) = run.threads {
+            return Some(usize::from(n));
+        }
+        let p = publish?;
+        let clients = run.clients.unwrap_or(10) as f64;
+        let rate = p.rate.or_else(|| {
+            p.interval
+                .filter(|iv| !iv.is_zero())
+                .map(|iv| clients / iv.as_secs_f64())
+        })?;
+        (rate <= ONE_THREAD_RATE).then_some(1)
+    }
 }
 
 /// Publishing options (pub and pubsub).
@@ -354,6 +386,33 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         crate::cli::Cli::command().debug_assert();
+    }
+
+    fn threads(args: &[&str]) -> Option<usize> {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["mqtt", "bench"].iter().chain(args))
+            .expect("valid arguments");
+        match cli.command {
+            crate::cli::Command::Bench(b) => b.command.threads(),
+            _ => unreachable!("a bench command"),
+        }
+    }
+
+    #[test]
+    fn one_thread_for_slowly_paced_runs_unless_told() {
+        assert_eq!(threads(&["pubsub", "--rate", "1000"]), Some(1));
+        assert_eq!(threads(&["pub", "--rate", "10k"]), Some(1));
+        assert_eq!(threads(&["pub", "--rate", "20k"]), None);
+        // 10 clients every millisecond: 10,000/s; 100 clients: 100,000/s.
+        assert_eq!(threads(&["pub", "-I", "1ms"]), Some(1));
+        assert_eq!(threads(&["pub", "-c", "100", "-I", "1ms"]), None);
+        assert_eq!(threads(&["pubsub"]), None);
+        assert_eq!(threads(&["conn", "-c", "5"]), None);
+        assert_eq!(
+            threads(&["pubsub", "--rate", "1000", "--threads", "4"]),
+            Some(4)
+        );
+        assert_eq!(threads(&["conn", "--threads", "2"]), Some(2));
     }
 
     #[test]
