@@ -149,16 +149,38 @@ fn flood_counts_every_message_with_and_without_coalescing() {
 }
 
 #[test]
-fn pubsub_over_v311_tls_and_websocket() {
-    let b = Broker::start(BrokerConfig::new().tls().ws());
+fn pubsub_over_every_transport_version_and_auth() {
+    let b = Broker::start(
+        BrokerConfig::all_listeners()
+            .users(&[("bench", "s3cret")])
+            .allow_anonymous(false),
+    );
     let ca = b.ca_file().to_str().unwrap().to_string();
+    let cert = b.client_cert().to_str().unwrap().to_string();
+    let key = b.client_key().to_str().unwrap().to_string();
     let cases: Vec<Vec<String>> = vec![
         vec!["-V".into(), "3.1.1".into()],
-        vec!["-L".into(), b.url("mqtts"), "--cafile".into(), ca],
+        vec!["-V".into(), "3.1".into()],
+        vec![],
+        vec!["-L".into(), b.url("mqtts"), "--cafile".into(), ca.clone()],
+        vec![
+            "-L".into(),
+            b.url("mtls"),
+            "--cafile".into(),
+            ca.clone(),
+            "--cert".into(),
+            cert,
+            "--key".into(),
+            key,
+        ],
         vec!["-L".into(), b.url("ws")],
+        vec!["-L".into(), b.url("wss"), "--cafile".into(), ca],
     ];
     for extra in cases {
-        let mut args: Vec<&str> = vec!["-c", "3", "-q", "1", "--count", "50"];
+        // Every case authenticates: the broker takes no anonymous clients.
+        let mut args: Vec<&str> = vec![
+            "-c", "3", "-q", "1", "--count", "50", "-u", "bench", "-P", "s3cret",
+        ];
         args.extend(extra.iter().map(String::as_str));
         let s = summary_of(&mut bench(&b, "pubsub", &args));
         assert_eq!(
@@ -166,6 +188,7 @@ fn pubsub_over_v311_tls_and_websocket() {
             (150, 150, 0),
             "{extra:?}: {s}"
         );
+        assert_eq!(u(&s, "connect_failed"), 0, "{extra:?}: {s}");
     }
 }
 
