@@ -36,6 +36,12 @@ fn exit(code: u8, message: impl fmt::Display) -> anyhow::Error {
     })
 }
 
+/// An error ending the program with `code` (one of the constants above; 0 is no error code,
+/// so it becomes 1).
+pub fn with_code(code: u8, message: impl fmt::Display) -> anyhow::Error {
+    exit(if code == SUCCESS { RUNTIME } else { code }, message)
+}
+
 /// Exit 2: bad option, invalid topic, unreadable file (before connecting).
 pub fn usage(message: impl fmt::Display) -> anyhow::Error {
     exit(USAGE, message)

@@ -18,12 +18,21 @@ use runtime::{current_thread, multi_thread};
 /// Run the parsed command line; the error carries its exit code (see `exit`).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Conn(args) => current_thread()?.block_on(commands::conn::run(args)),
-        Command::Pub(args) => current_thread()?.block_on(commands::publish::run(args)),
-        Command::Sub(args) => current_thread()?.block_on(commands::subscribe::run(args)),
-        Command::Bench(args) => {
-            multi_thread(args.command.threads())?.block_on(commands::bench::run(args.command))
-        }
+        Command::Conn(args) => on(current_thread()?, commands::conn::run(args)),
+        Command::Pub(args) => on(current_thread()?, commands::publish::run(args)),
+        Command::Sub(args) => on(current_thread()?, commands::subscribe::run(args)),
+        Command::Bench(args) => on(
+            multi_thread(args.command.threads())?,
+            commands::bench::run(args.command),
+        ),
         Command::Generate(args) => commands::generate::run(args),
     }
+}
+
+/// Run a command to its end, then leave at once: nothing still blocked (a read of an idle
+/// stdin, a write to a stalled stdout) is waited for.
+fn on<F: std::future::Future>(rt: tokio::runtime::Runtime, f: F) -> F::Output {
+    let result = rt.block_on(f);
+    rt.shutdown_background();
+    result
 }

@@ -404,7 +404,15 @@ fn falls_back_to_3_1_1_when_the_broker_refuses_5() {
     let out = cmd::run_default(mqtt().args(["conn", "-L", &fake.url(), "-V", "5"]));
     cmd::assert_code(&out, 4);
     assert!(
-        cmd::stderr(&out).contains("unsupported protocol version"),
+        cmd::stderr(&out).contains("Unsupported Protocol Version")
+            && cmd::stderr(&out).contains("try -V 3.1.1"),
+        "{}",
+        cmd::describe(&out)
+    );
+    // The refusal has its `connack` record like every other refusal.
+    assert_eq!(
+        connack(&out)["reason_code"],
+        0x84,
         "{}",
         cmd::describe(&out)
     );

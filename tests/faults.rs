@@ -256,7 +256,7 @@ fn a_frozen_broker_is_detected_by_keepalive() {
         last["reason"]
             .as_str()
             .unwrap()
-            .contains("no answer from the broker"),
+            .contains("nothing received from the broker"),
         "{last}"
     );
     assert!(
@@ -671,9 +671,8 @@ fn a_payload_larger_than_the_broker_maximum_is_refused_without_sending_it() {
         ]),
         T,
     );
-    cmd::assert_code(&out, 5);
-    let recs = cmd::json_lines(&out.stdout);
-    assert_eq!(recs[0]["reason_code"], 0x95, "{}", cmd::describe(&out));
+    cmd::assert_code(&out, 2);
+    assert!(out.stdout.is_empty(), "{}", cmd::describe(&out));
     assert!(
         cmd::stderr(&out).contains("exceeds the broker's maximum packet size of 200 bytes"),
         "{}",

@@ -292,11 +292,37 @@ fn unknown_pubrel_is_answered_with_pubcomp_packet_identifier_not_found() {
 }
 
 #[test]
-fn unknown_puback_pubrec_pubcomp_are_protocol_errors() {
+fn unknown_puback_pubrec_pubcomp_are_warned_about_and_the_session_goes_on() {
+    // MQTT 5 section 4.4: a broker recovering an older state may acknowledge ids we no longer
+    // hold. sub warns, answers a PUBREC with PUBREL "Packet Identifier not found", and goes on
+    // (here until -W).
     for (bytes, name) in [
         (packets::puback(9), "PUBACK"),
         (vec![0x50, 2, 0, 9], "PUBREC"),
         (vec![0x70, 2, 0, 9], "PUBCOMP"),
+    ] {
+        let fake = FakeBroker::start(sub_script(vec![Step::Send(bytes), Step::Hang]));
+        let out = run_sub(&fake, &["-W", "1s"]);
+        cmd::assert_code(&out, 6);
+        let err = cmd::stderr(&out);
+        assert!(
+            err.contains(&format!("{name} for packet id 9, which is not in flight")),
+            "{}",
+            cmd::describe(&out)
+        );
+        assert!(!err.contains("panicked"));
+        if name == "PUBREC" {
+            let conns = fake.wait_done(1, T);
+            let pubrel = conns[0]
+                .received
+                .iter()
+                .find(|p| packets::packet_type(p) == 6)
+                .unwrap_or_else(|| panic!("no PUBREL: {conns:#?}"));
+            assert_eq!(pubrel[..], [0x62, 3, 0, 9, 0x92], "PUBREL 9, not found");
+        }
+    }
+    // An acknowledgement of a SUBSCRIBE or UNSUBSCRIBE never sent is still a protocol error.
+    for (bytes, name) in [
         (packets::suback_v5(9, &[0]), "SUBACK"),
         (vec![0xb0, 4, 0, 9, 0, 0], "UNSUBACK"),
     ] {
@@ -307,16 +333,16 @@ fn unknown_puback_pubrec_pubcomp_are_protocol_errors() {
             1,
             &[
                 "protocol error",
-                &format!("{name} for packet id 9, which is not in flight"),
+                &format!("{name} for packet id 9, which was never asked for"),
             ],
         );
         assert_eq!(client_disconnect_reason(&fake), 0x82, "{name}");
     }
-    // pub: the PUBACK names the wrong id, and a QoS 1 message is answered with PUBREC.
-    for (qos, bytes, name) in [
-        ("1", packets::puback(2), "PUBACK"),
-        ("1", vec![0x50, 2, 0, 1], "PUBREC"),
-        ("2", packets::puback(1), "PUBACK"),
+    // pub: a PUBACK for the wrong id, or a PUBREC for a QoS 1 message, is warned about and
+    // the message stays in flight (here until keepalive finds the fake broker dead).
+    for (bytes, name) in [
+        (packets::puback(2), "PUBACK"),
+        (vec![0x50, 2, 0, 1], "PUBREC"),
     ] {
         let fake = FakeBroker::start(vec![
             Step::Send(packets::connack_v5(false, 0, &[])),
@@ -334,13 +360,48 @@ fn unknown_puback_pubrec_pubcomp_are_protocol_errors() {
                 "-m",
                 "x",
                 "-q",
-                qos,
+                "1",
+                "-k",
+                "1",
                 "--no-reconnect",
             ]),
             T,
         );
-        assert_one_error(&out, 1, &["protocol error", name, "not in flight"]);
+        cmd::assert_code(&out, 1);
+        let err = cmd::stderr(&out);
+        assert!(err.contains(&format!("{name} for packet id")), "{err}");
+        assert!(
+            err.contains("connection dead") && err.contains("1 of 1 messages unacknowledged"),
+            "{err}"
+        );
     }
+}
+
+#[test]
+fn a_puback_to_a_qos_2_message_says_the_broker_has_no_qos_2() {
+    // RabbitMQ's answer: it delivers QoS 2 as QoS 1.
+    let fake = FakeBroker::start(vec![
+        Step::Send(packets::connack_v5(false, 0, &[])),
+        Step::ExpectPacket,
+        Step::Send(packets::puback(1)),
+        Step::Hang,
+    ]);
+    let out = cmd::run(
+        mqtt().args([
+            "pub",
+            "-L",
+            &fake.url(),
+            "-t",
+            "t",
+            "-m",
+            "x",
+            "-q",
+            "2",
+            "--no-reconnect",
+        ]),
+        T,
+    );
+    assert_one_error(&out, 5, &["does not support QoS 2", "use -q 1"]);
 }
 
 #[test]

@@ -96,7 +96,7 @@ impl Config {
     /// Parse the text of `path`; unknown keys and wrong types are usage errors naming both.
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let bad = |what: String| exit::usage(format!("config file {}: {what}", path.display()));
-        let table: toml::Table = toml::from_str(text).map_err(|e| bad(one_line(&e)))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| bad(toml_error(text, &e)))?;
         let mut config = Config {
             path: path.to_path_buf(),
             ..Config::default()
@@ -108,7 +108,7 @@ impl Config {
                 }
                 toml::Value::Table(t) => {
                     let profile = Profile::deserialize(t)
-                        .map_err(|e| bad(format!("[{key}]: {}", one_line(&e))))?;
+                        .map_err(|e| bad(format!("[{key}]: {}", redact(&one_line(&e)))))?;
                     config.profiles.insert(key, profile);
                 }
                 _ if key == "default_profile" => {
@@ -152,6 +152,56 @@ impl Config {
             }
         }
     }
+}
+
+/// A TOML parse error by its position and message only: toml's own text quotes the offending
+/// line, which may hold a password.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = one_line(&e.message());
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// serde names the value it could not take ("invalid type: integer `12345`, expected a
+/// string"), which may be a password given without quotes: keep the kind, drop the value.
+fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find('`') {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        let Some(end) = tail[1..].find('`') else {
+            out.push_str(tail);
+            return out;
+        };
+        let quoted = &tail[..end + 2];
+        let word = head.trim_end().rsplit(' ').next().unwrap_or("");
+        if matches!(
+            word,
+            "integer"
+                | "string"
+                | "float"
+                | "boolean"
+                | "datetime"
+                | "character"
+                | "sequence"
+                | "map"
+        ) {
+            out.push_str("(value not shown)");
+        } else {
+            out.push_str(quoted);
+        }
+        rest = &tail[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn one_line(e: &impl std::fmt::Display) -> String {
@@ -486,6 +536,27 @@ alpn = ["mqtt"]
         assert_eq!(a.ws_path, "/ws");
         let a = run(text, Some("w"), &["-p", "1"]).unwrap();
         assert_eq!(a.port, Some(1));
+    }
+
+    #[test]
+    fn parse_errors_never_show_the_password() {
+        for text in [
+            "[p]\npassword=\"S3CRET\n",
+            "[p]\npassword = 'S3CRET\nhost = \"h\"\n",
+            "[p]\npassword = S3CRET\n",
+            "[p]\npassword = 123456\n",
+            "[p]\npassword = [\"S3CRET\"]\n",
+        ] {
+            let err = config(text).unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(
+                !msg.contains("S3CRET") && !msg.contains("123456"),
+                "{text:?}: {msg}"
+            );
+            assert!(msg.contains("/etc/mqtt/config.toml"), "{msg}");
+        }
+        let err = config("[p]\nhost = \"h\"\npassword=\"S3CRET\n").unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub async fn connect(
     opts: &ConnectOptions,
     rc: &ReconnectArgs,
     max_inflight: Option<u16>,
+    default_inflight: Option<u16>,
     notice_capacity: usize,
     manual_ack: bool,
 ) -> Result<Session> {
@@ -40,6 +41,7 @@ pub async fn connect(
             max_attempts: rc.max_reconnects,
         },
         max_inflight,
+        default_inflight,
         notice_capacity,
         manual_ack,
     };
@@ -62,12 +64,7 @@ pub fn report_notice(n: &Notice) {
 }
 
 pub fn exit_with(code: u8, msg: String) -> anyhow::Error {
-    match code {
-        exit::REJECTED => exit::rejected(msg),
-        exit::REFUSED => exit::refused(msg),
-        exit::USAGE => exit::usage(msg),
-        _ => exit::runtime(msg),
-    }
+    exit::with_code(code, msg)
 }
 
 /// `Not authorized (0x87): reason string`
@@ -91,49 +88,71 @@ pub fn shorten(s: &str) -> String {
 }
 
 /// Ctrl-C and SIGTERM, registered when created (so a signal right after start-up is caught).
+/// The first one is the command's to handle (finish what is in flight, within bounds); a
+/// second one ends the program at once, whatever it is waiting for.
 pub struct Signals {
-    #[cfg(unix)]
-    int: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
+    count: tokio::sync::watch::Receiver<u32>,
+    seen: u32,
 }
 
 impl Signals {
     pub fn new() -> Signals {
+        let (tx, count) = tokio::sync::watch::channel(0u32);
         #[cfg(unix)]
         {
             use tokio::signal::unix::{signal, SignalKind};
-            Signals {
-                int: signal(SignalKind::interrupt()).ok(),
-                term: signal(SignalKind::terminate()).ok(),
-            }
+            let mut int = signal(SignalKind::interrupt()).ok();
+            let mut term = signal(SignalKind::terminate()).ok();
+            tokio::spawn(async move {
+                async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+                    match s {
+                        Some(s) => {
+                            s.recv().await;
+                        }
+                        None => std::future::pending().await,
+                    }
+                }
+                loop {
+                    tokio::select! {
+                        _ = next(&mut int) => {}
+                        _ = next(&mut term) => {}
+                    }
+                    let n = *tx.borrow() + 1;
+                    if n >= 2 {
+                        diag::info("interrupted", "interrupted again: exiting at once");
+                        std::process::exit(i32::from(exit::INTERRUPTED));
+                    }
+                    let _ = tx.send(n);
+                }
+            });
         }
         #[cfg(not(unix))]
         {
-            Signals {}
+            tokio::spawn(async move {
+                let mut n = 0;
+                while tokio::signal::ctrl_c().await.is_ok() {
+                    n += 1;
+                    if n >= 2 {
+                        std::process::exit(i32::from(exit::INTERRUPTED));
+                    }
+                    let _ = tx.send(n);
+                }
+            });
         }
+        Signals { count, seen: 0 }
     }
 
-    /// Resolves at the next Ctrl-C or SIGTERM.
+    /// Resolves at the next Ctrl-C or SIGTERM not yet seen.
     pub async fn recv(&mut self) {
-        #[cfg(unix)]
-        {
-            async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
-                match s {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending().await,
-                }
+        loop {
+            let n = *self.count.borrow_and_update();
+            if n > self.seen {
+                self.seen = n;
+                return;
             }
-            tokio::select! {
-                _ = next(&mut self.int) => {}
-                _ = next(&mut self.term) => {}
+            if self.count.changed().await.is_err() {
+                std::future::pending::<()>().await;
             }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
         }
     }
 }

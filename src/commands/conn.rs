@@ -25,7 +25,10 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
     } else {
         None
     };
-    let hs = handshake(&opts, tls.clone()).await?;
+    let hs = tokio::select! {
+        hs = handshake(&opts, tls.clone()) => hs?,
+        _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting")),
+    };
     let mut out = Output::new();
     out.line(&record::line(connack_record(&opts, &hs)))?;
     out.flush()?;

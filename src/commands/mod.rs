@@ -3,5 +3,6 @@ pub mod bench;
 pub mod common;
 pub mod conn;
 pub mod generate;
+pub mod input;
 pub mod publish;
 pub mod subscribe;

@@ -8,20 +8,19 @@ use std::time::Duration;
 use anyhow::Result;
 use bytes::Bytes;
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::sync::mpsc;
 
-use super::common;
+use super::{common, input};
 use crate::cli::pubsub::{Encoding, MessageProperties};
 use crate::cli::PubArgs;
 use crate::exit;
 use crate::output::diag;
-use crate::output::progress::{self, Progress};
+use crate::output::progress::Progress;
 use crate::output::{payload, record, Output};
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
 use crate::runtime::Follower;
-use crate::session::state::Event;
-use crate::session::{ConnectOptions, Notice, Request};
+use crate::session::state::{Event, StateError};
+use crate::session::{ConnectOptions, Notice, Request, Session};
 
 /// One message to publish; `seq` counts from 1 (the line number for -l and --jsonl).
 struct Message {
@@ -37,8 +36,85 @@ struct InputError {
 
 type Item = std::result::Result<Message, InputError>;
 
-/// In-flight QoS 1/2 messages when --max-inflight is not given (the broker may allow fewer).
+/// In-flight QoS 1/2 messages when --max-inflight is not given and the broker announces its
+/// Receive Maximum (MQTT 5); without one (3.1/3.1.1) the window is `state::LEGACY_WINDOW`.
 pub const DEFAULT_MAX_INFLIGHT: u16 = 256;
+
+/// How long a first signal waits for the messages in flight before giving up on them.
+const FINISH_ON_SIGNAL: Duration = Duration::from_secs(5);
+
+/// What became of the messages handed to the session.
+#[derive(Default)]
+struct Tally {
+    sent: u64,
+    done: u64,
+    rejected: u64,
+    /// Not sent: they break a limit the broker announced.
+    refused: u64,
+    recovered: u64,
+    topics: HashMap<u64, (String, QoS, bool)>,
+}
+
+impl Tally {
+    /// A publish finished: its record (unless -N) and a warning for a rejection.
+    fn done(
+        &mut self,
+        out: &mut Output,
+        no_output: bool,
+        more: bool,
+        (token, packet_id, code, properties): (u64, u16, u8, Option<Box<Properties>>),
+    ) -> Result<()> {
+        self.done += 1;
+        let (topic, qos, retain) = self.topics.remove(&token).unwrap_or_default();
+        if reason::is_error(code) {
+            self.rejected += 1;
+            diag::warning(&format!(
+                "message {token} to '{}' rejected: {}",
+                common::shorten(&topic),
+                common::reason_text(PacketType::PubAck, code, properties.as_deref())
+            ));
+        }
+        if no_output {
+            return Ok(());
+        }
+        let mut r = record::record("published");
+        r.insert("seq".into(), token.into());
+        r.insert("topic".into(), topic.into());
+        r.insert("qos".into(), (qos as u8).into());
+        if retain {
+            r.insert("retain".into(), true.into());
+        }
+        r.insert(
+            "packet_id".into(),
+            if packet_id == 0 {
+                Value::Null
+            } else {
+                packet_id.into()
+            },
+        );
+        r.insert("reason_code".into(), code.into());
+        r.insert(
+            "reason_name".into(),
+            reason::name(PacketType::PubAck, code).into(),
+        );
+        let props = properties
+            .as_deref()
+            .map(record::properties)
+            .unwrap_or_default();
+        if !props.is_empty() {
+            r.insert("properties".into(), Value::Object(props));
+        }
+        out.line(&record::line(r))?;
+        if !more {
+            out.flush()?;
+        }
+        Ok(())
+    }
+
+    fn unacked(&self) -> u64 {
+        self.sent.saturating_sub(self.done + self.refused)
+    }
+}
 
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut signals = common::Signals::new();
@@ -55,116 +131,125 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         properties,
         ..Publish::default()
     };
-    // Everything that can be checked is checked before connecting.
-    let fixed = fixed_payload(&args).await?;
     let auto_alias = args.properties.topic_alias.is_some();
     if auto_alias && opts.version != Version::V5 {
         return Err(exit::usage("--topic-alias needs MQTT 5 (-V 5)"));
     }
+    // Everything that can be checked is checked before connecting; reading waits for no
+    // more than a signal.
+    let fixed = tokio::select! {
+        r = fixed_payload(&args) => r?,
+        _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the message; nothing was published")),
+    };
 
+    let limit = input::Limit::default();
     let (tx, mut rx) = mpsc::channel::<Item>(1024);
     let interval = args.interval;
     let reader = if let Some(payload) = fixed {
         tokio::spawn(repeat(tx, template.clone(), payload, args.repeat, interval))
     } else if args.lines {
-        tokio::spawn(read_lines(tx, template.clone(), interval))
+        tokio::spawn(read_lines(tx, template.clone(), interval, limit.clone()))
     } else {
-        tokio::spawn(read_jsonl(tx, template.clone(), opts.version, interval))
+        tokio::spawn(read_jsonl(
+            tx,
+            template.clone(),
+            opts.version,
+            interval,
+            limit.clone(),
+        ))
     };
 
     // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
     // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
-    let window = args.max_inflight.unwrap_or(DEFAULT_MAX_INFLIGHT);
-    let mut session = common::connect(&opts, &args.reconnect, Some(window), 1024, false).await?;
+    let connecting = common::connect(
+        &opts,
+        &args.reconnect,
+        args.max_inflight,
+        Some(DEFAULT_MAX_INFLIGHT),
+        1024,
+        false,
+    );
+    let mut session = tokio::select! {
+        s = connecting => s?,
+        _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting; nothing was published")),
+    };
+    limit.cap(session.connack.properties.maximum_packet_size);
     // On a terminal, a bar for a large -f or a file on stdin; cleared when dropped.
     let _progress = Progress::for_publish(&args);
     let mut out = Output::new();
-    let mut topics: HashMap<u64, (String, QoS, bool)> = HashMap::new();
-    let (mut sent, mut done, mut rejected) = (0u64, 0u64, 0u64);
+    let mut tally = Tally::default();
     let mut input_error: Option<InputError> = None;
+    let mut refusal: Option<String> = None;
     let mut input_done = false;
-    let mut disconnect_sent = false;
+    // A request taken from the input, waiting for room in the session's queue.
+    let mut next: Option<Request> = None;
+    let mut disconnect_queued = false;
     // Coalescing (see `crate::runtime`): at least half the window stays with the broker.
-    let queued = u64::from(
-        window.min(
-            session
-                .connack
-                .properties
-                .receive_maximum
-                .unwrap_or(u16::MAX),
-        ),
-    ) / 2;
+    let queued = u64::from(session.window) / 2;
     let mut follower = Follower::new(args.coalesce, 0);
     let mut tick = tokio::time::interval(Follower::EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
-    loop {
-        if input_done && !disconnect_sent {
-            disconnect_sent = true;
+    let interrupted = loop {
+        if input_done && next.is_none() && !disconnect_queued {
+            disconnect_queued = true;
             // Sent after every publish before it has been written (QoS 0) or acknowledged.
-            let _ = session
-                .requests
-                .send(Request::Disconnect(Default::default()))
-                .await;
+            next = Some(Request::Disconnect(Default::default()));
         }
         tokio::select! {
             biased;
-            // First: it is ready only every 100 ms, and the others may always be.
+            // First, so that no stream of acknowledgements or input can hold it back.
+            _ = signals.recv() => break true,
+            // It is ready only every 100 ms, and the others may always be.
             _ = tick.tick(), if !args.coalesce.is_zero() => {
-                follower.update(done, queued);
+                follower.update(tally.done, queued);
             }
             n = session.notices.recv() => match n {
                 Some(Notice::Event(Event::PublishDone { token, packet_id, reason: code, properties })) => {
-                    done += 1;
-                    let (topic, qos, retain) = topics.remove(&token).unwrap_or_default();
-                    if reason::is_error(code) {
-                        rejected += 1;
-                        diag::warning(&format!(
-                            "message {token} to '{}' rejected: {}",
-                            common::shorten(&topic),
-                            common::reason_text(PacketType::PubAck, code, properties.as_deref())
-                        ));
+                    let more = !session.notices.is_empty();
+                    tally.done(&mut out, args.no_output, more, (token, packet_id, code, properties))?;
+                }
+                Some(Notice::Event(Event::PublishRefused { token, error })) => {
+                    // Not sent: nothing after it is read. Too large is the input's fault (2),
+                    // a QoS or retain the broker does not offer is its refusal (5).
+                    tally.refused += 1;
+                    tally.topics.remove(&token);
+                    reader.abort();
+                    input_done = true;
+                    if matches!(error, StateError::PacketTooLarge { .. }) {
+                        input_error.get_or_insert(InputError { seq: token, message: error.to_string() });
+                    } else {
+                        refusal.get_or_insert(format!("message {token} not sent: {error}"));
                     }
-                    if !args.no_output {
-                        let mut r = record::record("published");
-                        r.insert("seq".into(), token.into());
-                        r.insert("topic".into(), topic.into());
-                        r.insert("qos".into(), (qos as u8).into());
-                        if retain {
-                            r.insert("retain".into(), true.into());
-                        }
-                        r.insert("packet_id".into(), if packet_id == 0 { Value::Null } else { packet_id.into() });
-                        r.insert("reason_code".into(), code.into());
-                        r.insert("reason_name".into(), reason::name(PacketType::PubAck, code).into());
-                        let props = properties.as_deref().map(record::properties).unwrap_or_default();
-                        if !props.is_empty() {
-                            r.insert("properties".into(), Value::Object(props));
-                        }
-                        out.line(&record::line(r))?;
-                        if session.notices.is_empty() {
-                            out.flush()?;
-                        }
-                    }
+                }
+                Some(Notice::Event(Event::Recovery(r))) => {
+                    tally.recovered += 1;
+                    diag::warning(&r.to_string());
                 }
                 Some(Notice::Closed(result, code)) => {
                     out.flush()?;
                     if let Err(msg) = result {
-                        let unacked = sent.saturating_sub(done);
-                        return Err(common::exit_with(code, format!("{msg} ({unacked} of {sent} messages unacknowledged)")));
+                        return Err(common::exit_with(code, format!("{msg} ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
                     }
-                    break;
+                    break false;
                 }
                 Some(other) => common::report_notice(&other),
-                None => break,
+                None => break false,
             },
-            item = rx.recv(), if !input_done => match item {
-                Some(Ok(m)) => {
-                    sent += 1;
-                    topics.insert(m.seq, (m.publish.topic.clone(), m.publish.qos, m.publish.retain));
-                    let req = Request::Publish { publish: m.publish, token: m.seq, auto_alias };
-                    if session.requests.send(req).await.is_err() {
-                        input_done = true;
+            permit = session.requests.reserve(), if next.is_some() => match permit {
+                Ok(permit) => {
+                    if let Some(req) = next.take() {
+                        permit.send(req);
                     }
+                }
+                // The driver stopped: its Closed notice says why.
+                Err(_) => next = None,
+            },
+            item = rx.recv(), if !input_done && next.is_none() => match item {
+                Some(Ok(m)) => {
+                    tally.sent += 1;
+                    tally.topics.insert(m.seq, (m.publish.topic.clone(), m.publish.qos, m.publish.retain));
+                    next = Some(Request::Publish { publish: m.publish, token: m.seq, auto_alias });
                 }
                 Some(Err(e)) => {
                     input_error = Some(e);
@@ -172,35 +257,80 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                 }
                 None => input_done = true,
             },
-            _ = signals.recv() => {
-                reader.abort();
-                diag::info("interrupted", &format!("interrupted: finishing the {} messages in flight", sent.saturating_sub(done)));
-                // A second signal, or 5 s, ends it without waiting.
-                let _ = session.requests.send(Request::Disconnect(Default::default())).await;
-                let rest = async {
-                    while let Some(n) = session.notices.recv().await {
-                        if let Notice::Closed(..) = n { break; }
-                    }
-                };
-                let _ = tokio::time::timeout(Duration::from_secs(5), rest).await;
-                out.flush()?;
-                return Err(exit::interrupted(format!("interrupted after {done} of {sent} messages")));
-            }
         }
+    };
+    if interrupted {
+        reader.abort();
+        return finish_on_signal(&mut session, &mut out, &mut tally, args.no_output).await;
     }
     out.flush()?;
     if let Some(e) = input_error {
+        let what = if args.lines || args.jsonl {
+            "input line"
+        } else {
+            "message"
+        };
         return Err(exit::usage(format!(
-            "input line {}: {} ({} messages before it were published)",
-            e.seq, e.message, done
+            "{what} {}: {} ({} messages before it were published)",
+            e.seq, e.message, tally.done
         )));
     }
-    if rejected > 0 {
+    if let Some(r) = refusal {
+        return Err(exit::rejected(r));
+    }
+    if tally.rejected > 0 {
         return Err(exit::rejected(format!(
-            "the broker rejected {rejected} of {sent} messages"
+            "the broker rejected {} of {} messages",
+            tally.rejected, tally.sent
         )));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// After a first signal: stop reading, let what is in flight finish (reporting it) for at most
+/// [`FINISH_ON_SIGNAL`], then exit 130. A second signal ends the program at once.
+async fn finish_on_signal(
+    session: &mut Session,
+    out: &mut Output,
+    tally: &mut Tally,
+    no_output: bool,
+) -> Result<ExitCode> {
+    diag::info(
+        "interrupted",
+        &format!(
+            "interrupted: finishing the {} messages in flight (for at most {}; again to stop now)",
+            tally.unacked(),
+            humantime::format_duration(FINISH_ON_SIGNAL)
+        ),
+    );
+    // A full queue (a broker that is down or slow) is not waited for: the timeout bounds it.
+    let _ = session
+        .requests
+        .try_send(Request::Disconnect(Default::default()));
+    let rest = async {
+        while let Some(n) = session.notices.recv().await {
+            match n {
+                Notice::Event(Event::PublishDone {
+                    token,
+                    packet_id,
+                    reason,
+                    properties,
+                }) => {
+                    let more = !session.notices.is_empty();
+                    tally.done(out, no_output, more, (token, packet_id, reason, properties))?;
+                }
+                Notice::Closed(..) => break,
+                _ => {}
+            }
+        }
+        Ok::<(), anyhow::Error>(())
+    };
+    let _ = tokio::time::timeout(FINISH_ON_SIGNAL, rest).await;
+    out.flush()?;
+    Err(exit::interrupted(format!(
+        "interrupted after {} of {} messages",
+        tally.done, tally.sent
+    )))
 }
 
 /// The PUBLISH properties from the flags; MQTT 5 only.
@@ -225,7 +355,8 @@ fn message_properties(p: &MessageProperties, version: Version) -> Result<Propert
     Ok(props)
 }
 
-/// The payload of -m, -f, -s, -n or --payload-size; None for the streaming sources.
+/// The payload of -m, -f, -s, -n or --payload-size; None for the streaming sources. Files
+/// and standard input are read only up to the largest payload MQTT can carry.
 async fn fixed_payload(args: &PubArgs) -> Result<Option<Bytes>> {
     if let Some(m) = &args.message {
         let bytes = match args.encoding {
@@ -240,24 +371,23 @@ async fn fixed_payload(args: &PubArgs) -> Result<Option<Bytes>> {
         return Ok(Some(Bytes::from(bytes)));
     }
     if let Some(f) = &args.file {
-        let bytes = tokio::fs::read(f)
+        let bytes = input::read_file(f, input::MQTT_MAX_PAYLOAD)
             .await
-            .map_err(|e| exit::usage(format!("cannot read -f {}: {e}", f.display())))?;
+            .map_err(|e| exit::usage(format!("-f {}: {e}", f.display())))?;
         return Ok(Some(Bytes::from(bytes)));
     }
     if args.stdin {
-        let mut bytes = Vec::new();
-        tokio::io::stdin()
-            .read_to_end(&mut bytes)
+        let bytes = input::Stdin::open()
+            .all(input::MQTT_MAX_PAYLOAD)
             .await
-            .map_err(|e| exit::usage(format!("cannot read standard input: {e}")))?;
+            .map_err(|e| exit::usage(format!("-s: {e}")))?;
         return Ok(Some(Bytes::from(bytes)));
     }
     if args.null {
         return Ok(Some(Bytes::new()));
     }
     if let Some(size) = args.payload_size {
-        if size > 268_435_455 {
+        if size > input::MQTT_MAX_PAYLOAD as u64 {
             return Err(exit::usage(
                 "--payload-size is larger than an MQTT packet can carry (256MiB)",
             ));
@@ -295,31 +425,35 @@ async fn repeat(
 }
 
 /// Each line of stdin as it arrives (only `\n` ends a line, and it is not part of the line),
-/// turned into an item by `make` (None skips the line); stops after the first error.
+/// turned into an item by `make` (None skips the line); stops after the first error. A line
+/// longer than the largest payload the broker accepts is an error once that much has arrived.
 async fn read_stdin_lines(
     tx: mpsc::Sender<Item>,
     interval: Option<Duration>,
+    limit: input::Limit,
+    encoded: bool,
     mut make: impl FnMut(u64, Vec<u8>) -> Option<Item>,
 ) {
-    let mut stdin = BufReader::with_capacity(256 * 1024, progress::counted(tokio::io::stdin()));
+    let mut stdin = input::Stdin::open();
     let mut seq = 0;
     loop {
-        let mut line = Vec::new();
-        let item = match stdin.read_until(b'\n', &mut line).await {
-            Ok(0) => return,
-            Ok(_) => {
-                if line.last() == Some(&b'\n') {
-                    line.pop();
-                }
+        // A record holds its payload encoded (hex takes twice the bytes) beside its fields.
+        let max = match encoded {
+            true => limit.get().saturating_mul(2).saturating_add(1 << 20),
+            false => limit.get(),
+        };
+        let item = match stdin.line(max).await {
+            Ok(None) => return,
+            Ok(Some(line)) => {
                 seq += 1;
                 match make(seq, line) {
                     Some(item) => item,
                     None => continue,
                 }
             }
-            Err(e) => Err(InputError {
+            Err(message) => Err(InputError {
                 seq: seq + 1,
-                message: format!("cannot read standard input: {e}"),
+                message,
             }),
         };
         let stop = item.is_err();
@@ -331,8 +465,13 @@ async fn read_stdin_lines(
 }
 
 /// `-l`: every line is a payload, an empty one too.
-async fn read_lines(tx: mpsc::Sender<Item>, template: Publish, interval: Option<Duration>) {
-    read_stdin_lines(tx, interval, |seq, line| {
+async fn read_lines(
+    tx: mpsc::Sender<Item>,
+    template: Publish,
+    interval: Option<Duration>,
+    limit: input::Limit,
+) {
+    read_stdin_lines(tx, interval, limit, false, |seq, line| {
         let publish = Box::new(Publish {
             payload: Bytes::from(line),
             ..template.clone()
@@ -348,8 +487,9 @@ async fn read_jsonl(
     template: Publish,
     version: Version,
     interval: Option<Duration>,
+    limit: input::Limit,
 ) {
-    read_stdin_lines(tx, interval, |seq, line| {
+    read_stdin_lines(tx, interval, limit, true, |seq, line| {
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             return None;
         }
@@ -404,8 +544,19 @@ fn message_from_record(
         Some(Value::Null) | None => None,
         Some(_) => return Err("\"encoding\" must be a string".into()),
     };
-    let body = m.get("payload").unwrap_or(&Value::Null);
-    p.payload = Bytes::from(payload::decode(body, encoding).map_err(|e| format!("payload: {e}"))?);
+    p.payload = match encoding {
+        // The payload's JSON text exactly as it stands in the record: no number is rounded
+        // and no duplicate key merged on the way through.
+        Some("json") => {
+            let raw: RawPayload =
+                serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
+            Bytes::from(raw.payload.map_or("null", |r| r.get()).as_bytes().to_vec())
+        }
+        _ => {
+            let body = m.get("payload").unwrap_or(&Value::Null);
+            Bytes::from(payload::decode(body, encoding).map_err(|e| format!("payload: {e}"))?)
+        }
+    };
     if let Some(props) = m.get("properties") {
         let Value::Object(props) = props else {
             return Err("\"properties\" must be an object".into());
@@ -416,6 +567,12 @@ fn message_from_record(
         p.properties = properties_from_record(props)?;
     }
     Ok(p)
+}
+
+#[derive(serde::Deserialize)]
+struct RawPayload<'a> {
+    #[serde(borrow)]
+    payload: Option<&'a serde_json::value::RawValue>,
 }
 
 fn properties_from_record(

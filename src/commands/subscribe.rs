@@ -36,6 +36,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut signals = common::Signals::new();
     let opts = ConnectOptions::from_args(&args.connect)?;
     let subscribe = build_subscribe(&args, opts.version)?;
+    let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
     for f in args.filter_out.iter().chain(&args.unsubscribe) {
         topic::validate_filter(f)
             .map_err(|e| exit::usage(format!("'{}': {e}", common::shorten(f))))?;
@@ -46,34 +47,48 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         (None, false) => Printer::Record,
     };
     let started = Instant::now();
-    // Messages are acknowledged once printed and flushed, so one that is not printed (after
-    // -C, on a signal) stays with the broker for the next session.
-    let mut session =
-        common::connect(&opts, &args.reconnect, None, args.queue.max(16), true).await?;
+    let deadline = args
+        .timeout
+        .map(|t| tokio::time::Instant::from_std(started + t));
+    // Connecting and subscribing are waits like any other: -W and the signals end them (a
+    // broker that never answers SUBSCRIBE, or closes the connection over it, cannot hold sub).
+    let setup = async {
+        // Messages are acknowledged once printed and flushed, so one that is not printed (after
+        // -C, on a signal) stays with the broker for the next session.
+        let mut session =
+            common::connect(&opts, &args.reconnect, None, None, args.queue.max(16), true).await?;
+        // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
+        // the CONNACK) are held here and printed first.
+        let mut early = VecDeque::new();
+        if !args.unsubscribe.is_empty() {
+            let unsub = Unsubscribe {
+                filters: args.unsubscribe.clone(),
+                ..Unsubscribe::default()
+            };
+            send(&session, Request::Unsubscribe(unsub)).await?;
+            wait_for(&mut session, &mut early, |e| {
+                matches!(e, Event::UnsubAck(_))
+            })
+            .await?;
+        }
+        send(&session, Request::Subscribe(subscribe)).await?;
+        let Event::SubAck(ack) =
+            wait_for(&mut session, &mut early, |e| matches!(e, Event::SubAck(_))).await?
+        else {
+            unreachable!("wait_for returns the event it matched")
+        };
+        Ok::<_, anyhow::Error>((session, early, ack))
+    };
+    let (mut session, mut early, ack) = tokio::select! {
+        r = setup => r?,
+        _ = sleep_until(deadline) => return Err(exit::timeout(format!(
+            "timed out after 0 messages: the subscription was not acknowledged within {}",
+            humantime::format_duration(args.timeout.unwrap_or_default())
+        ))),
+        _ = signals.recv() => return Err(exit::interrupted("interrupted before the subscription was acknowledged")),
+    };
     let mut acks: Vec<(u16, QoS)> = Vec::new();
     let mut out = ThreadedOutput::new();
-    // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
-    // the CONNACK) are held here and printed first.
-    let mut early = VecDeque::new();
-
-    if !args.unsubscribe.is_empty() {
-        let unsub = Unsubscribe {
-            filters: args.unsubscribe.clone(),
-            ..Unsubscribe::default()
-        };
-        send(&session, Request::Unsubscribe(unsub)).await?;
-        wait_for(&mut session, &mut early, |e| {
-            matches!(e, Event::UnsubAck(_))
-        })
-        .await?;
-    }
-    let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
-    send(&session, Request::Subscribe(subscribe)).await?;
-    let Event::SubAck(ack) =
-        wait_for(&mut session, &mut early, |e| matches!(e, Event::SubAck(_))).await?
-    else {
-        unreachable!("wait_for returns the event it matched")
-    };
     let mut refused = 0;
     for (i, code) in ack.reason_codes.iter().enumerate() {
         if reason::is_error(*code) {
@@ -87,7 +102,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         }
     }
     if refused > 0 && refused == ack.reason_codes.len() {
-        disconnect(&mut session).await;
+        disconnect(&mut session, Duration::from_secs(1)).await;
         return Err(exit::rejected("every subscription was refused"));
     }
     // Granted QoS 0 everywhere: the broker sends without a window, so waking up less often
@@ -100,9 +115,6 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         crate::runtime::set_stream_wait(args.coalesce);
     }
 
-    let deadline = args
-        .timeout
-        .map(|t| tokio::time::Instant::from_std(started + t));
     let mut quiet_until = args
         .retained_only
         .then(|| tokio::time::Instant::now() + args.quiet);
@@ -114,13 +126,20 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         if args.exit_after_subscribe {
             break Stop::Done;
         }
+        // While the writer thread is behind with a full block waiting, take nothing more: the
+        // session stops reading and the broker holds the messages (backpressure), and the
+        // deadline and the signals are still watched.
+        let take = !out.is_full() || out.has_room();
         tokio::select! {
+            biased;
+            _ = signals.recv() => break Stop::Signal,
+            _ = sleep_until(deadline), if deadline.is_some() => break Stop::Timeout,
             n = async {
                 match early.pop_front() {
                     Some(p) => Some(Notice::Event(Event::Message(p))),
                     None => session.notices.recv().await,
                 }
-            } => match n {
+            }, if take => match n {
                 Some(Notice::Event(Event::Message(p))) => {
                     if args.filter_out.iter().any(|f| topic::matches(f, &p.topic))
                         || (args.no_retained && p.retain)
@@ -170,16 +189,18 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     }
                     // Flush when nothing else is ready: a pipe sees each message at once,
                     // a firehose goes out in large writes.
-                    if out.should_flush(early.is_empty() && session.notices.is_empty()) {
+                    if out.should_flush(early.is_empty() && session.notices.is_empty()) && out.has_room() {
                         flush(&mut out, &session, &mut acks).await?;
                     }
                 }
                 Some(Notice::Event(Event::PublishDone { reason: code, properties, .. })) if reason::is_error(code) => {
                     crate::output::diag::warning(&format!("clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, properties.as_deref())));
                 }
+                Some(Notice::Event(Event::Recovery(r))) => {
+                    crate::output::diag::warning(&r.to_string());
+                }
                 Some(Notice::Closed(result, code)) => {
-                    flush(&mut out, &session, &mut acks).await?;
-                    out.finish().await?;
+                    drain(&mut out, &session, &mut acks, deadline, &mut signals).await?;
                     return match result {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(msg) => Err(common::exit_with(code, msg)),
@@ -192,20 +213,70 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             _ = out.idle(), if !out.buffer().is_empty() || !acks.is_empty() => {
                 flush(&mut out, &session, &mut acks).await?;
             }
-            _ = sleep_until(deadline), if deadline.is_some() => break Stop::Timeout,
             _ = sleep_until(quiet_until), if quiet_until.is_some() => break Stop::Done,
-            _ = signals.recv() => break Stop::Signal,
         }
     };
-    flush(&mut out, &session, &mut acks).await?;
-    out.finish().await?;
-    disconnect(&mut session).await;
+    // Done: everything printed is written out, however long stdout takes (within -W and the
+    // signals). Stopped: a moment for what is buffered; what stdout does not take by then is
+    // not acknowledged, so the broker keeps it for a resumed session.
+    let written = match stop {
+        Stop::Done => drain(&mut out, &session, &mut acks, deadline, &mut signals).await?,
+        Stop::Timeout | Stop::Signal => {
+            let moment = Some(tokio::time::Instant::now() + STOP_GRACE);
+            drain(&mut out, &session, &mut acks, moment, &mut signals).await?
+        }
+    };
+    disconnect(
+        &mut session,
+        match stop {
+            Stop::Done => Duration::from_secs(5),
+            _ => STOP_GRACE,
+        },
+    )
+    .await;
+    let unwritten = if written {
+        String::new()
+    } else {
+        " (some of them were not written: standard output was not being read; they were not acknowledged)".to_string()
+    };
     match stop {
-        Stop::Done | Stop::Signal => Ok(ExitCode::SUCCESS),
+        Stop::Done if written => Ok(ExitCode::SUCCESS),
+        Stop::Done => Err(exit::timeout(format!(
+            "timed out after {received} messages{unwritten}"
+        ))),
+        Stop::Signal if written => Ok(ExitCode::SUCCESS),
+        Stop::Signal => Err(exit::interrupted(format!(
+            "interrupted after {received} messages{unwritten}"
+        ))),
         Stop::Timeout => Err(exit::timeout(match args.count {
-            Some(c) => format!("timed out after {received} of {c} messages"),
-            None => format!("timed out after {received} messages"),
+            Some(c) => format!("timed out after {received} of {c} messages{unwritten}"),
+            None => format!("timed out after {received} messages{unwritten}"),
         })),
+    }
+}
+
+/// How long a stop by -W or a signal still writes out and disconnects.
+const STOP_GRACE: Duration = Duration::from_millis(500);
+
+/// Hand everything buffered to the writer and wait until it is written, until `until` or a
+/// signal: whether it all was written.
+async fn drain(
+    out: &mut ThreadedOutput,
+    session: &Session,
+    acks: &mut Vec<(u16, QoS)>,
+    until: Option<tokio::time::Instant>,
+    signals: &mut common::Signals,
+) -> Result<bool> {
+    let all = async {
+        flush(out, session, acks).await?;
+        out.idle().await;
+        out.close().await?;
+        Ok::<(), anyhow::Error>(())
+    };
+    tokio::select! {
+        r = all => r.map(|()| true),
+        _ = sleep_until(until) => Ok(false),
+        _ = signals.recv() => Ok(false),
     }
 }
 
@@ -316,8 +387,8 @@ async fn wait_for(
     }
 }
 
-/// DISCONNECT (after any retained-message clearing is acknowledged), bounded in time.
-async fn disconnect(session: &mut Session) {
+/// DISCONNECT (after any retained-message clearing is acknowledged), for at most `bound`.
+async fn disconnect(session: &mut Session, bound: Duration) {
     let _ = session
         .requests
         .send(Request::Disconnect(Disconnect::default()))
@@ -329,7 +400,7 @@ async fn disconnect(session: &mut Session) {
             }
         }
     };
-    let _ = tokio::time::timeout(Duration::from_secs(5), drain).await;
+    let _ = tokio::time::timeout(bound, drain).await;
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

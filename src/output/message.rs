@@ -34,11 +34,23 @@ impl Serialize for Record<'_> {
                 Field::PayloadSize => m.serialize_entry("payload_size", &p.payload.len())?,
             }
         }
-        // Text payloads (the common case) are written without a copy.
-        match (self.format, std::str::from_utf8(&p.payload)) {
-            (PayloadFormat::Text, Ok(text)) => m.serialize_entry("payload", text)?,
+        // Text payloads (the common case) are written without a copy; JSON ones as sent.
+        let raw = match self.format {
+            PayloadFormat::Json => payload::json_raw(&p.payload),
+            _ => None,
+        };
+        match (self.format, std::str::from_utf8(&p.payload), raw) {
+            (PayloadFormat::Text, Ok(text), _) => m.serialize_entry("payload", text)?,
+            (_, _, Some(raw)) => {
+                m.serialize_entry("payload", &raw)?;
+                m.serialize_entry("encoding", "json")?;
+            }
             _ => {
-                let (value, encoding) = payload::encode(&p.payload, self.format);
+                let format = match self.format {
+                    PayloadFormat::Json => PayloadFormat::Text,
+                    f => f,
+                };
+                let (value, encoding) = payload::encode(&p.payload, format);
                 m.serialize_entry("payload", &value)?;
                 if let Some(e) = encoding {
                     m.serialize_entry("encoding", e)?;

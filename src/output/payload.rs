@@ -52,6 +52,32 @@ pub fn decode(value: &Value, encoding: Option<&str>) -> Result<Vec<u8>, String> 
     }
 }
 
+/// A payload that is JSON, as the JSON text itself with the white space between tokens
+/// removed (so it fits on one record line): numbers, key order and duplicate keys stay exactly
+/// as sent, where a parsed value would round `12345678901234567890123`, turn `-0` into `-0.0`
+/// and merge duplicate keys. None when the payload is not JSON.
+pub fn json_raw(bytes: &[u8]) -> Option<Box<serde_json::value::RawValue>> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).ok()?;
+    let mut text = Vec::with_capacity(bytes.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            text.push(b);
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            in_string = b == b'"';
+            text.push(b);
+        }
+    }
+    let text = String::from_utf8(text).ok()?;
+    serde_json::value::RawValue::from_string(text).ok()
+}
+
 pub fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -119,6 +145,23 @@ pub fn binary_from_value(v: &Value) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn json_payloads_keep_their_numbers_and_keys_exactly_without_white_space() {
+        let raw = |s: &str| json_raw(s.as_bytes()).map(|r| r.get().to_string());
+        assert_eq!(
+            raw("{ \"n\": 12345678901234567890123, \"z\": -0, \"k\": 1, \"k\": 2.50 }").as_deref(),
+            Some(r#"{"n":12345678901234567890123,"z":-0,"k":1,"k":2.50}"#)
+        );
+        // White space inside strings stays, escapes too.
+        assert_eq!(
+            raw("[\"a b\", \"q\\\" x\", \"\\\\\"]\n").as_deref(),
+            Some(r#"["a b","q\" x","\\"]"#)
+        );
+        assert_eq!(raw("not json"), None);
+        assert_eq!(raw("  "), None);
+        assert_eq!(raw("{\"a\":1} x"), None);
+    }
 
     #[test]
     fn text_stays_text_and_binary_becomes_base64() {

@@ -133,6 +133,16 @@ impl ThreadedOutput {
         self.buf.len() >= HIGH_WATER || (quiet && self.in_flight.load(Ordering::Acquire) == 0)
     }
 
+    /// Whether `flush` can hand over without waiting (the thread is at most one chunk behind).
+    pub fn has_room(&self) -> bool {
+        self.in_flight.load(Ordering::Acquire) < 2
+    }
+
+    /// A large block has built up: hand it over before buffering more.
+    pub fn is_full(&self) -> bool {
+        self.buf.len() >= HIGH_WATER
+    }
+
     /// Resolves when the thread has written everything handed to it (or already had).
     pub async fn idle(&self) {
         if self.in_flight.load(Ordering::Acquire) > 0 {
@@ -175,6 +185,12 @@ impl ThreadedOutput {
     /// Flush, then wait until everything is written.
     pub async fn finish(mut self) -> io::Result<()> {
         self.flush(None).await?;
+        self.join().await
+    }
+
+    /// Stop the writer thread once it has written what it was handed, and report its error, if
+    /// any (call after `idle`, or it waits for a stalled stdout).
+    pub async fn close(&mut self) -> io::Result<()> {
         self.join().await
     }
 

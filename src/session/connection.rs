@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::options::ConnectOptions;
-use super::state::{Config, Event, State, StateError};
+use super::state::{self, Config, Event, State, StateError};
 use super::transport::{self, Stream, Timings};
 use crate::exit;
 use crate::protocol::{
@@ -39,10 +39,14 @@ impl Handshake {
     /// The CONNACK's reason, named ("Not authorized"), with the reason string when there is one.
     pub fn refusal_text(&self) -> String {
         let name = reason::connack_name(self.version, self.connack.reason);
-        match &self.connack.properties.reason_string {
+        let mut text = match &self.connack.properties.reason_string {
             Some(s) => format!("{name} ({s})"),
             None => name.to_string(),
+        };
+        if self.version == Version::V5 && matches!(self.connack.reason, 0x01 | 0x84) {
+            text.push_str(" (a broker without MQTT 5: try -V 3.1.1)");
         }
+        text
     }
 }
 
@@ -66,18 +70,29 @@ pub async fn handshake(
     let attempt = async {
         let first = handshake_once(opts, tls.clone(), opts.version).await;
         match first {
-            Ok(h) if opts.version_fallback && h.version == Version::V5 && matches!(h.connack.reason, 0x01 | 0x84) => {
+            Ok(h)
+                if opts.version_fallback
+                    && h.version == Version::V5
+                    && matches!(h.connack.reason, 0x01 | 0x84) =>
+            {
                 handshake_once(opts, tls, Version::V3_1_1).await
             }
-            Err(e) if opts.version_fallback && opts.version == Version::V5 && is_v3_answer(&e) => {
-                handshake_once(opts, tls, Version::V3_1_1).await
+            // A 3.1.1 CONNACK, or (rumqttd's v4 listener, RabbitMQ) a close or reset without
+            // any CONNACK: ask once more with 3.1.1.
+            Err(e)
+                if opts.version_fallback && opts.version == Version::V5 && is_closed_early(&e) =>
+            {
+                handshake_once(opts, tls, Version::V3_1_1)
+                    .await
+                    .map_err(|again| {
+                        let again = settle(again);
+                        let msg = format!("{e}; asked again with MQTT 3.1.1: {again:#}");
+                        exit::with_code(exit::code_for(&again), msg)
+                    })
             }
-            Err(e) if is_v3_answer(&e) => Err(exit::refused(format!(
-                "{} refused the connection: unsupported protocol version (a 3.1.1-only broker: try -V 3.1.1)",
-                opts.address()
-            ))),
             other => other,
         }
+        .map_err(settle)
     };
     match tokio::time::timeout(timeout, attempt).await {
         Ok(r) => r,
@@ -89,19 +104,26 @@ pub async fn handshake(
     }
 }
 
+/// The connection ended before any CONNACK (closed or reset).
 #[derive(Debug)]
-struct V3Answer;
-impl std::fmt::Display for V3Answer {
+struct ClosedEarly(String);
+impl std::fmt::Display for ClosedEarly {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            "the broker answered MQTT 5 with a 3.1.1 CONNACK (unsupported protocol version)",
-        )
+        f.write_str(&self.0)
     }
 }
-impl std::error::Error for V3Answer {}
+impl std::error::Error for ClosedEarly {}
 
-fn is_v3_answer(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.is::<V3Answer>())
+/// A [`ClosedEarly`] that was not retried is a connection failure (exit 3).
+fn settle(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<ClosedEarly>() {
+        Ok(ClosedEarly(msg)) => exit::connect(msg),
+        Err(e) => e,
+    }
+}
+
+fn is_closed_early(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.is::<ClosedEarly>())
 }
 
 async fn handshake_once(
@@ -120,21 +142,45 @@ async fn handshake_once(
     .map_err(|e| exit::usage(format!("cannot encode CONNECT: {e}")))?;
     let t = Instant::now();
     let lost = |e: std::io::Error| {
-        exit::connect(format!(
-            "connection to {} lost during CONNECT: {e}",
-            opts.address()
-        ))
+        use std::io::ErrorKind::*;
+        let msg = format!("connection to {} lost during CONNECT: {e}", opts.address());
+        // A close or reset may be a broker without MQTT 5; anything else (a TLS alert) is not.
+        match e.kind() {
+            ConnectionReset | ConnectionAborted | UnexpectedEof | BrokenPipe => {
+                anyhow::Error::new(ClosedEarly(msg))
+            }
+            _ => exit::connect(msg),
+        }
     };
     stream.write_all(&out).await.map_err(lost)?;
     stream.flush().await.map_err(lost)?;
     let mut buf = BytesMut::with_capacity(4096);
     loop {
-        // A 3.1.1 broker answers a v5 CONNECT with the 4-byte CONNACK 20 02 00 01.
+        // A 3.1.1 broker answers a v5 CONNECT with the 4-byte CONNACK 20 02 00 01
+        // ("unacceptable protocol version"): the MQTT 5 refusal it means, 0x84.
         if version == Version::V5 && buf.len() >= 4 && buf[..4] == [0x20, 0x02, 0x00, 0x01] {
-            return Err(anyhow::Error::new(V3Answer));
+            let connack = ConnAck {
+                session_present: false,
+                reason: reason::UNSUPPORTED_PROTOCOL_VERSION,
+                properties: Properties::default(),
+            };
+            let _ = buf.split_to(4);
+            let mqtt = t.elapsed();
+            return Ok(Handshake {
+                stream,
+                connack,
+                version,
+                timings,
+                mqtt,
+                total: start.elapsed(),
+                leftover: buf,
+            });
         }
         match protocol::decode(&mut buf, version, decode_limits(opts)) {
             Ok(Some(Packet::ConnAck(connack))) => {
+                if let Err(e) = state::check_connack(&connack, opts.clean_start) {
+                    return Err(exit::runtime(e));
+                }
                 let mqtt = t.elapsed();
                 return Ok(Handshake { stream, connack, version, timings, mqtt, total: start.elapsed(), leftover: buf });
             }
@@ -152,10 +198,8 @@ async fn handshake_once(
         }
         let n = stream.read_buf(&mut buf).await.map_err(lost)?;
         if n == 0 {
-            return Err(exit::connect(format!(
-                "{} closed the connection without a CONNACK",
-                opts.address()
-            )));
+            let msg = format!("{} closed the connection without a CONNACK", opts.address());
+            return Err(anyhow::Error::new(ClosedEarly(msg)));
         }
     }
 }
@@ -215,7 +259,10 @@ impl Default for Reconnect {
 #[derive(Clone, Debug, Default)]
 pub struct SessionSettings {
     pub reconnect: Reconnect,
+    /// The user's cap on the QoS 1/2 window (`--max-inflight`).
     pub max_inflight: Option<u16>,
+    /// The command's cap when the user gave none and the broker announces its Receive Maximum.
+    pub default_inflight: Option<u16>,
     /// Capacity of the notice channel (backpressure towards the socket when the command lags).
     pub notice_capacity: usize,
     /// Incoming QoS 1/2 messages are acknowledged only by `Request::Ack`.
@@ -228,12 +275,14 @@ pub struct Session {
     pub notices: mpsc::Receiver<Notice>,
     pub connack: ConnAck,
     pub version: Version,
+    /// The QoS 1/2 window of the first connection (the broker's limit and ours).
+    pub window: u16,
 }
 
 impl Session {
     /// Start the driver on an accepted handshake.
     pub fn start(
-        opts: ConnectOptions,
+        mut opts: ConnectOptions,
         tls: Option<Arc<rustls::ClientConfig>>,
         hs: Handshake,
         settings: SessionSettings,
@@ -242,6 +291,9 @@ impl Session {
         let (note_tx, note_rx) = mpsc::channel(settings.notice_capacity.max(16));
         let connack = hs.connack.clone();
         let version = hs.version;
+        // Reconnects ask for the version that was accepted.
+        opts.version = version;
+        opts.version_fallback = false;
         let now = Instant::now();
         let our = &opts.properties;
         let cfg = Config {
@@ -250,10 +302,13 @@ impl Session {
             receive_maximum: our.receive_maximum.unwrap_or(u16::MAX),
             topic_alias_maximum: our.topic_alias_maximum.unwrap_or(0),
             max_inflight: settings.max_inflight,
+            default_inflight: settings.default_inflight,
+            enhanced_auth: our.authentication_method.is_some(),
             manual_ack: settings.manual_ack,
         };
         let mut state = State::new(cfg, now);
         let (resend, events) = state.on_connack(&hs.connack, version, now);
+        let window = state.send_window();
         let driver = Driver {
             limits: decode_limits(&opts),
             opts,
@@ -264,7 +319,7 @@ impl Session {
             pending: events.into_iter().map(Notice::Event).collect(),
             queued: VecDeque::new(),
             subscriptions: Vec::new(),
-            internal_subs: 0,
+            renewals: Vec::new(),
             completed: 0,
             closing: None,
         };
@@ -274,8 +329,18 @@ impl Session {
             notices: note_rx,
             connack,
             version,
+            window,
         }
     }
+}
+
+/// A SUBSCRIBE the command asked for, kept to renew it after a reconnect.
+struct Subscription {
+    packet: Subscribe,
+    /// The packet id it was last sent with.
+    id: u16,
+    /// Its SUBACK reached the command. Until then a resend's SUBACK is the command's answer.
+    answered: bool,
 }
 
 struct Driver {
@@ -289,9 +354,9 @@ struct Driver {
     /// Publishes waiting for room in the send window.
     queued: VecDeque<(Box<Publish>, u64, bool)>,
     /// Every SUBSCRIBE sent, to renew them when a reconnect finds no session.
-    subscriptions: Vec<Subscribe>,
-    /// SUBACKs of renewals still to come (not reported).
-    internal_subs: usize,
+    subscriptions: Vec<Subscription>,
+    /// Packet ids of renewals whose SUBACK the command already had (not reported again).
+    renewals: Vec<u16>,
     /// Publishes completed (acknowledged, or written for QoS 0) over the session's life.
     completed: u64,
     closing: Option<Disconnect>,
@@ -323,13 +388,23 @@ impl Driver {
         let mut stream = stream;
         let mut leftover = leftover;
         let mut resend = resend;
-        let mut attempts = 0u32;
+        // Attempts and backoff carry over from one loss to the next and start afresh only after
+        // a connection did some work: a broker that accepts and then closes at once is not
+        // hammered forever, and --max-reconnects counts such connections too.
+        let mut backoff = Backoff::new(&self.settings.reconnect);
         // Losses in a row with publishes in flight and none completed since the last loss:
         // a broker that drops the connection over one message would otherwise be fed it forever.
         let mut stalled = 0u32;
         let mut completed_at_loss = self.completed;
         let outcome = loop {
             let end = self.serve(&mut requests, stream, leftover, resend).await;
+            let end = match (end, self.state.on_connection_lost()) {
+                (End::Lost(_), Err(e)) => End::Fatal(e.to_string(), exit::REJECTED),
+                (end, _) => end,
+            };
+            if self.state.did_work() {
+                backoff = Backoff::new(&self.settings.reconnect);
+            }
             match end {
                 End::Closed => break Ok(()),
                 End::Fatal(msg, code) => break Err((msg, code)),
@@ -361,7 +436,7 @@ impl Driver {
                     if self.notify(Notice::ConnectionLost(msg)).await.is_err() {
                         return;
                     }
-                    match self.reconnect(&mut attempts).await {
+                    match self.reconnect(&mut backoff).await {
                         Ok((hs, packets)) => {
                             stream = hs.0;
                             leftover = hs.1;
@@ -394,38 +469,40 @@ impl Driver {
 
     async fn reconnect(
         &mut self,
-        attempts: &mut u32,
+        backoff: &mut Backoff,
     ) -> Result<((Stream, BytesMut), Vec<Packet>), (String, u8)> {
-        let rc = self.settings.reconnect.clone();
-        let mut delay = rc.initial_delay;
         loop {
-            *attempts += 1;
-            if let Some(max) = rc.max_attempts {
-                if *attempts > max {
-                    return Err((
-                        format!("gave up after {max} reconnect attempts"),
-                        exit::RUNTIME,
-                    ));
-                }
-            }
+            let Some(delay) = backoff.next() else {
+                return Err((
+                    format!("gave up after {} reconnect attempts", backoff.attempts),
+                    exit::RUNTIME,
+                ));
+            };
             tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(rc.max_delay);
             match handshake(&self.opts, self.tls.clone()).await {
                 Ok(hs) if hs.accepted() => {
-                    *attempts = 0;
                     let now = Instant::now();
                     let session_present = hs.connack.session_present;
                     let (mut packets, events) = self.state.on_connack(&hs.connack, hs.version, now);
                     self.pending.extend(events.into_iter().map(Notice::Event));
-                    if !session_present {
-                        for sub in self.subscriptions.clone() {
-                            match self.state.subscribe(sub) {
-                                Ok(p) => {
-                                    packets.push(p);
-                                    self.internal_subs += 1;
+                    // Renew what the broker does not hold: every subscription without a
+                    // session, and any SUBSCRIBE that never had its SUBACK.
+                    self.renewals.clear();
+                    for sub in &mut self.subscriptions {
+                        if session_present && sub.answered {
+                            continue;
+                        }
+                        match self.state.subscribe(sub.packet.clone()) {
+                            Ok(p) => {
+                                if let Packet::Subscribe(s) = &p {
+                                    sub.id = s.packet_id;
                                 }
-                                Err(e) => return Err((e.to_string(), exit::RUNTIME)),
+                                if sub.answered {
+                                    self.renewals.push(sub.id);
+                                }
+                                packets.push(p);
                             }
+                            Err(e) => return Err((e.to_string(), exit::RUNTIME)),
                         }
                     }
                     self.pending
@@ -477,15 +554,23 @@ impl Driver {
                 auto_alias,
             } => self.queued.push_back((publish, token, auto_alias)),
             Request::Subscribe(sub) => {
-                self.subscriptions.push(sub.clone());
-                let p = self.state.subscribe(sub).map_err(state_fatal)?;
+                let p = self.state.subscribe(sub.clone()).map_err(state_fatal)?;
+                let id = match &p {
+                    Packet::Subscribe(s) => s.packet_id,
+                    _ => 0,
+                };
+                self.subscriptions.push(Subscription {
+                    packet: sub,
+                    id,
+                    answered: false,
+                });
                 self.encode(&p, wbuf)?;
             }
             Request::Unsubscribe(unsub) => {
-                self.subscriptions
-                    .iter_mut()
-                    .for_each(|s| s.filters.retain(|(f, _)| !unsub.filters.contains(f)));
-                self.subscriptions.retain(|s| !s.filters.is_empty());
+                for s in &mut self.subscriptions {
+                    s.packet.filters.retain(|(f, _)| !unsub.filters.contains(f));
+                }
+                self.subscriptions.retain(|s| !s.packet.filters.is_empty());
                 let p = self.state.unsubscribe(unsub).map_err(state_fatal)?;
                 self.encode(&p, wbuf)?;
             }
@@ -523,28 +608,15 @@ impl Driver {
                         }));
                     }
                 }
-                // Refused before sending (too large for the broker, QoS above its maximum):
-                // reported like a broker rejection, the session goes on.
+                // Not sent: it breaks a limit the broker announced (too large, QoS above its
+                // maximum, retain unavailable). The command decides; the session goes on.
                 Err(
-                    e @ (StateError::PacketTooLarge { .. }
+                    error @ (StateError::PacketTooLarge { .. }
                     | StateError::QoSNotSupported { .. }
                     | StateError::RetainNotSupported),
                 ) => {
-                    let properties = Properties {
-                        reason_string: Some(e.to_string()),
-                        ..Properties::default()
-                    };
-                    let reason = match e {
-                        StateError::PacketTooLarge { .. } => 0x95,
-                        StateError::QoSNotSupported { .. } => 0x9B,
-                        _ => 0x9A,
-                    };
-                    self.pending.push_back(Notice::Event(Event::PublishDone {
-                        token,
-                        packet_id: 0,
-                        reason,
-                        properties: Some(Box::new(properties)),
-                    }));
+                    self.pending
+                        .push_back(Notice::Event(Event::PublishRefused { token, error }));
                 }
                 Err(e) => return Err(state_fatal(e)),
             }
@@ -553,7 +625,7 @@ impl Driver {
     }
 
     fn all_sent(&self) -> bool {
-        self.queued.is_empty() && self.state.inflight() == 0
+        self.queued.is_empty() && self.state.unfinished() == 0
     }
 
     async fn serve(
@@ -676,7 +748,12 @@ impl Driver {
                     }
                 }
                 _ = sleep_until(deadline), if deadline.is_some() => {
-                    match self.state.on_tick(Instant::now()) {
+                    let now = Instant::now();
+                    // Publishes the broker answered "Quota exceeded" go first again.
+                    for (publish, token) in self.state.due_retries(now).into_iter().rev() {
+                        self.queued.push_front((publish, token, false));
+                    }
+                    match self.state.on_tick(now) {
                         Ok(Some(p)) => if let Err(e) = self.encode(&p, &mut wbuf) { return e; },
                         Ok(None) => {}
                         Err(e) => return self.lost(&e.to_string()),
@@ -719,6 +796,7 @@ impl Driver {
                 let code = match e {
                     StateError::TopicAliasInvalid(_) | StateError::TopicAliasUnknown(_) => 0x94,
                     StateError::ReceiveMaximumExceeded(_) => 0x93,
+                    StateError::NoQoS2 => reason::QOS_NOT_SUPPORTED,
                     _ => 0x82,
                 };
                 self.send_disconnect(code, wbuf);
@@ -730,8 +808,8 @@ impl Driver {
             for ev in events.drain(..) {
                 match ev {
                     Event::PingResp => {}
-                    Event::SubAck(ack) if self.internal_subs > 0 => {
-                        self.internal_subs -= 1;
+                    Event::SubAck(ack) if self.renewals.contains(&ack.packet_id) => {
+                        self.renewals.retain(|&id| id != ack.packet_id);
                         if ack.reason_codes.iter().any(|&c| reason::is_error(c)) {
                             self.pending.push_back(Notice::ConnectionLost(
                                 "a subscription was refused when it was renewed after reconnecting"
@@ -761,8 +839,16 @@ impl Driver {
                         });
                     }
                     ev => {
-                        if matches!(ev, Event::PublishDone { .. }) {
-                            self.completed += 1;
+                        match &ev {
+                            Event::PublishDone { .. } => self.completed += 1,
+                            Event::SubAck(ack) => {
+                                for s in &mut self.subscriptions {
+                                    if s.id == ack.packet_id {
+                                        s.answered = true;
+                                    }
+                                }
+                            }
+                            _ => {}
                         }
                         self.pending.push_back(Notice::Event(ev))
                     }
@@ -786,7 +872,42 @@ impl Driver {
 }
 
 fn state_fatal(e: StateError) -> End {
-    End::Fatal(e.to_string(), exit::RUNTIME)
+    let code = if e.is_rejection() {
+        exit::REJECTED
+    } else {
+        exit::RUNTIME
+    };
+    End::Fatal(e.to_string(), code)
+}
+
+/// Reconnect attempts and their doubling wait.
+struct Backoff {
+    attempts: u32,
+    delay: Duration,
+    max_delay: Duration,
+    max_attempts: Option<u32>,
+}
+
+impl Backoff {
+    fn new(rc: &Reconnect) -> Backoff {
+        Backoff {
+            attempts: 0,
+            delay: rc.initial_delay,
+            max_delay: rc.max_delay,
+            max_attempts: rc.max_attempts,
+        }
+    }
+
+    /// The wait before the next attempt; None once the allowed attempts are used up.
+    fn next(&mut self) -> Option<Duration> {
+        if self.max_attempts.is_some_and(|m| self.attempts >= m) {
+            return None;
+        }
+        self.attempts += 1;
+        let delay = self.delay;
+        self.delay = (self.delay * 2).min(self.max_delay);
+        Some(delay)
+    }
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

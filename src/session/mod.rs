@@ -1,5 +1,6 @@
 //! The client: sans-IO session state plus the async driver and transports.
 pub mod connection;
+pub mod event;
 pub mod options;
 pub mod state;
 pub mod transport;

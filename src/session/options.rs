@@ -229,7 +229,15 @@ impl ConnectOptions {
 
         Ok(ConnectOptions {
             scheme,
-            port: port.unwrap_or(scheme.default_port()),
+            port: match port {
+                Some(0) => {
+                    return Err(exit::usage(
+                        "port 0: a broker listens on a port from 1 to 65535",
+                    ))
+                }
+                Some(p) => p,
+                None => scheme.default_port(),
+            },
             host,
             ws_path,
             ws_headers: args.ws_header.clone(),

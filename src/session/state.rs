@@ -1,14 +1,24 @@
 //! The client session's rules, sans-IO: packet ids, QoS 1/2 flows both ways, receive maximum,
 //! topic aliases, keepalive deadlines. It returns packets to send and events to report; it never
 //! does I/O and reads the clock only through the `now` it is given.
-use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
+pub use super::event::{Event, Recovery, StateError};
 use crate::protocol::{
-    reason, Ack, Auth, ConnAck, Disconnect, Packet, Properties, Publish, QoS, SubAck, Subscribe,
-    UnsubAck, Unsubscribe, Version,
+    reason, Ack, ConnAck, Packet, Publish, QoS, Subscribe, Unsubscribe, Version,
 };
+
+/// The QoS 1/2 window towards a broker that cannot announce one (MQTT 3.1/3.1.1 has no
+/// Receive Maximum), unless the user sets one: mosquitto acknowledges and then drops QoS 2
+/// messages beyond its default in-flight limit of 20, and mosquitto_pub and paho use 20.
+pub const LEGACY_WINDOW: u16 = 20;
+/// "Quota exceeded" (0x97) is retried this many times, with a doubling wait, before it stands.
+pub const QUOTA_RETRIES: u32 = 8;
+const QUOTA_FIRST_WAIT: Duration = Duration::from_millis(100);
+const QUOTA_MAX_WAIT: Duration = Duration::from_secs(5);
+/// A connection closed in answer to SUBSCRIBE this many times in a row is the broker refusing it.
+pub const SUBSCRIBE_CLOSES: u32 = 3;
 
 /// What the client asked for in CONNECT that the session must honour.
 #[derive(Clone, Debug)]
@@ -20,99 +30,17 @@ pub struct Config {
     pub receive_maximum: u16,
     /// Our topic alias maximum.
     pub topic_alias_maximum: u16,
-    /// A cap on our own outbound window, below the server's receive maximum.
+    /// The user's cap on our own outbound window (below the server's receive maximum).
     pub max_inflight: Option<u16>,
+    /// The command's cap when the user gave none and the broker announces a Receive Maximum
+    /// (MQTT 5); without one (3.1/3.1.1) the window is [`LEGACY_WINDOW`].
+    pub default_inflight: Option<u16>,
+    /// CONNECT named an authentication method: AUTH packets are expected.
+    pub enhanced_auth: bool,
     /// Incoming QoS 1/2 messages are acknowledged (PUBACK / PUBREC) only when `ack` is called,
     /// once the command has consumed them: a message is never acknowledged and then lost.
     pub manual_ack: bool,
 }
-
-/// What happened, for the command to act on.
-#[derive(Clone, Debug, PartialEq)]
-/// Large payloads are boxed so that an event moves as a few words (events cross channels
-/// once per message).
-pub enum Event {
-    /// An application message, aliases resolved, delivered once (QoS 2 duplicates dropped).
-    Message(Box<Publish>),
-    /// An outbound QoS 1/2 PUBLISH finished: PUBACK, PUBCOMP, or a PUBREC with an error reason.
-    /// For QoS 0, the driver reports this itself once the bytes are written. `properties` are
-    /// the acknowledgement's, when it had any.
-    PublishDone {
-        token: u64,
-        packet_id: u16,
-        reason: u8,
-        properties: Option<Box<Properties>>,
-    },
-    SubAck(Box<SubAck>),
-    UnsubAck(Box<UnsubAck>),
-    Disconnect(Box<Disconnect>),
-    Auth(Box<Auth>),
-    PingResp,
-}
-
-/// The peer broke the protocol, or the connection is dead.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StateError {
-    UnexpectedPacket(&'static str),
-    UnknownPacketId { packet: &'static str, id: u16 },
-    TopicAliasInvalid(u16),
-    TopicAliasUnknown(u16),
-    ReceiveMaximumExceeded(u16),
-    KeepaliveTimeout(Duration),
-    PacketTooLarge { size: usize, max: u32 },
-    QoSNotSupported { asked: u8, max: u8 },
-    RetainNotSupported,
-    NoPacketIdAvailable,
-}
-
-impl fmt::Display for StateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StateError::UnexpectedPacket(p) => write!(
-                f,
-                "protocol error: the broker sent {p}, which a client never receives"
-            ),
-            StateError::UnknownPacketId { packet, id } => {
-                write!(
-                    f,
-                    "protocol error: {packet} for packet id {id}, which is not in flight"
-                )
-            }
-            StateError::TopicAliasInvalid(a) => {
-                write!(f, "protocol error: topic alias {a} is out of range")
-            }
-            StateError::TopicAliasUnknown(a) => {
-                write!(f, "protocol error: topic alias {a} was never set")
-            }
-            StateError::ReceiveMaximumExceeded(m) => {
-                write!(
-                    f,
-                    "protocol error: the broker exceeded our receive maximum of {m}"
-                )
-            }
-            StateError::KeepaliveTimeout(d) => {
-                write!(
-                    f,
-                    "connection dead: no answer from the broker for {}",
-                    humantime::format_duration(*d)
-                )
-            }
-            StateError::PacketTooLarge { size, max } => write!(
-                f,
-                "packet of {size} bytes exceeds the broker's maximum packet size of {max} bytes"
-            ),
-            StateError::QoSNotSupported { asked, max } => {
-                write!(f, "the broker supports QoS up to {max}, not {asked}")
-            }
-            StateError::RetainNotSupported => {
-                f.write_str("the broker does not support retained messages")
-            }
-            StateError::NoPacketIdAvailable => f.write_str("all 65535 packet ids are in use"),
-        }
-    }
-}
-
-impl std::error::Error for StateError {}
 
 #[derive(Clone, Debug)]
 enum Outgoing {
@@ -134,6 +62,14 @@ impl Outgoing {
     }
 }
 
+/// A publish the broker answered "Quota exceeded", waiting to be sent again.
+#[derive(Clone, Debug)]
+struct Retry {
+    due: Instant,
+    publish: Box<Publish>,
+    token: u64,
+}
+
 pub struct State {
     cfg: Config,
     version: Version,
@@ -151,14 +87,24 @@ pub struct State {
     incoming_qos2: HashMap<u16, bool>,
     /// Incoming QoS 1 ids delivered but not yet acknowledged (manual ack).
     unacked_qos1: HashSet<u16>,
-    pending_sub: HashSet<u16>,
-    pending_unsub: HashSet<u16>,
+    /// SUBSCRIBE ids awaiting their SUBACK, with the filters asked for.
+    pending_sub: HashMap<u16, Vec<String>>,
+    /// UNSUBSCRIBE ids awaiting their UNSUBACK, with how many filters.
+    pending_unsub: HashMap<u16, usize>,
+    /// Connections lost in a row with a SUBSCRIBE unanswered.
+    subscribe_closes: u32,
     inbound_aliases: HashMap<u16, String>,
     outbound_aliases: HashMap<String, u16>,
     last_sent: Instant,
     last_received: Instant,
     ping_sent: Option<Instant>,
     receiving: bool,
+    /// Packets received since the CONNACK (a connection that did some work).
+    received: u64,
+    /// "Quota exceeded" publishes to send again, in order of their due time.
+    retries: VecDeque<Retry>,
+    /// How often each message (by token) was answered "Quota exceeded".
+    quota_attempts: HashMap<u64, u32>,
 }
 
 impl State {
@@ -176,14 +122,18 @@ impl State {
             outgoing: HashMap::new(),
             incoming_qos2: HashMap::new(),
             unacked_qos1: HashSet::new(),
-            pending_sub: HashSet::new(),
-            pending_unsub: HashSet::new(),
+            pending_sub: HashMap::new(),
+            pending_unsub: HashMap::new(),
+            subscribe_closes: 0,
             inbound_aliases: HashMap::new(),
             outbound_aliases: HashMap::new(),
             last_sent: now,
             last_received: now,
             ping_sent: None,
             receiving: true,
+            received: 0,
+            retries: VecDeque::new(),
+            quota_attempts: HashMap::new(),
             cfg,
         }
     }
@@ -202,6 +152,11 @@ impl State {
         self.outgoing.len()
     }
 
+    /// Publishes not finished yet: in flight, or waiting to be sent again after 0x97.
+    pub fn unfinished(&self) -> usize {
+        self.outgoing.len() + self.retries.len()
+    }
+
     /// How many QoS 1/2 publishes may be in flight at once on this connection.
     pub fn send_window(&self) -> u16 {
         self.send_window
@@ -211,9 +166,38 @@ impl State {
         self.server_max_packet
     }
 
+    /// Whether this connection received anything after its CONNACK: it did some work, so a
+    /// loss of it starts the reconnect backoff afresh.
+    pub fn did_work(&self) -> bool {
+        self.received > 0
+    }
+
     /// Whether a PUBLISH of this QoS may be sent now without exceeding the receive maximum.
     pub fn can_publish(&self, qos: QoS) -> bool {
         qos == QoS::AtMostOnce || self.outgoing.len() < usize::from(self.send_window)
+    }
+
+    /// The connection ended (before any reconnect). A SUBSCRIBE unanswered at that moment,
+    /// [`SUBSCRIBE_CLOSES`] times in a row, is the broker refusing it by closing the connection
+    /// (rumqttd, RabbitMQ) instead of with a SUBACK failure code.
+    pub fn on_connection_lost(&mut self) -> Result<(), StateError> {
+        if self.pending_sub.is_empty() {
+            return Ok(());
+        }
+        self.subscribe_closes += 1;
+        if self.subscribe_closes < SUBSCRIBE_CLOSES {
+            return Ok(());
+        }
+        let mut ids: Vec<&u16> = self.pending_sub.keys().collect();
+        ids.sort();
+        let filters = ids
+            .into_iter()
+            .flat_map(|id| self.pending_sub[id].iter().cloned())
+            .collect();
+        Err(StateError::SubscribeClosed {
+            times: self.subscribe_closes,
+            filters,
+        })
     }
 
     /// Apply a successful CONNACK: the server's limits, its keep alive, and the session.
@@ -231,10 +215,12 @@ impl State {
         if let Some(k) = p.server_keep_alive {
             self.keep_alive = Duration::from_secs(k.into());
         }
-        let server_rm = p.receive_maximum.unwrap_or(u16::MAX);
-        self.send_window = server_rm
-            .min(self.cfg.max_inflight.unwrap_or(u16::MAX))
-            .max(1);
+        let cap = match (self.cfg.max_inflight, p.receive_maximum) {
+            (Some(user), _) => user,
+            (None, None) if version != Version::V5 => LEGACY_WINDOW,
+            (None, _) => self.cfg.default_inflight.unwrap_or(u16::MAX),
+        };
+        self.send_window = p.receive_maximum.unwrap_or(u16::MAX).min(cap).max(1);
         self.server_max_packet = p.maximum_packet_size;
         self.server_alias_max = p.topic_alias_maximum.unwrap_or(0);
         self.server_max_qos = p
@@ -253,6 +239,7 @@ impl State {
         self.last_sent = now;
         self.last_received = now;
         self.ping_sent = None;
+        self.received = 0;
 
         let mut entries: Vec<(u16, Outgoing)> = self.outgoing.drain().collect();
         entries.sort_by_key(|(_, o)| o.seq());
@@ -302,8 +289,8 @@ impl State {
             }
             let id = self.next_id;
             if !self.outgoing.contains_key(&id)
-                && !self.pending_sub.contains(&id)
-                && !self.pending_unsub.contains(&id)
+                && !self.pending_sub.contains_key(&id)
+                && !self.pending_unsub.contains_key(&id)
             {
                 return Ok(id);
             }
@@ -340,6 +327,7 @@ impl State {
             return Err(StateError::RetainNotSupported);
         }
         publish.packet_id = 0;
+        publish.dup = false;
         if publish.qos != QoS::AtMostOnce {
             publish.packet_id = self.next_packet_id()?;
         }
@@ -379,17 +367,22 @@ impl State {
 
     pub fn subscribe(&mut self, mut sub: Subscribe) -> Result<Packet, StateError> {
         sub.packet_id = self.next_packet_id()?;
-        self.pending_sub.insert(sub.packet_id);
+        let filters = sub.filters.iter().map(|(f, _)| f.clone()).collect();
         let packet = Packet::Subscribe(sub);
         self.check_size(&packet)?;
+        if let Packet::Subscribe(s) = &packet {
+            self.pending_sub.insert(s.packet_id, filters);
+        }
         Ok(packet)
     }
 
     pub fn unsubscribe(&mut self, mut unsub: Unsubscribe) -> Result<Packet, StateError> {
         unsub.packet_id = self.next_packet_id()?;
-        self.pending_unsub.insert(unsub.packet_id);
+        let count = unsub.filters.len();
+        let id = unsub.packet_id;
         let packet = Packet::Unsubscribe(unsub);
         self.check_size(&packet)?;
+        self.pending_unsub.insert(id, count);
         Ok(packet)
     }
 
@@ -408,65 +401,59 @@ impl State {
     ) -> Result<(), StateError> {
         self.last_received = now;
         self.ping_sent = None;
+        self.received += 1;
         match packet {
             Packet::Publish(p) => self.incoming_publish(p, out, events)?,
             Packet::PubAck(ack) => match self.outgoing.get(&ack.packet_id) {
                 Some(Outgoing::Publish { publish, .. }) if publish.qos == QoS::AtLeastOnce => {
-                    if let Some(Outgoing::Publish { token, .. }) =
+                    if let Some(Outgoing::Publish { publish, token, .. }) =
                         self.outgoing.remove(&ack.packet_id)
                     {
-                        events.push(done(token, ack));
+                        self.finish(publish, token, ack, now, events);
                     }
                 }
-                _ => {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "PUBACK",
-                        id: ack.packet_id,
-                    })
-                }
+                Some(Outgoing::Publish { .. }) => return Err(StateError::NoQoS2),
+                _ => events.push(unknown("PUBACK", ack.packet_id)),
             },
             Packet::PubRec(ack) => match self.outgoing.get(&ack.packet_id) {
                 Some(Outgoing::Publish { publish, .. }) if publish.qos == QoS::ExactlyOnce => {
-                    let Some(Outgoing::Publish { token, seq, .. }) =
-                        self.outgoing.remove(&ack.packet_id)
+                    let Some(Outgoing::Publish {
+                        publish,
+                        token,
+                        seq,
+                    }) = self.outgoing.remove(&ack.packet_id)
                     else {
                         return Ok(());
                     };
                     if reason::is_error(ack.reason) {
-                        events.push(done(token, ack));
+                        self.finish(publish, token, ack, now, events);
                     } else {
                         self.outgoing
                             .insert(ack.packet_id, Outgoing::Released { token, seq });
-                        out.push(Packet::PubRel(Ack {
-                            packet_id: ack.packet_id,
-                            ..Ack::default()
-                        }));
+                        out.push(pubrel(ack.packet_id, 0));
                     }
                 }
                 // A PUBREC again after our PUBREL (e.g. resent by the broker): answer again.
-                Some(Outgoing::Released { .. }) => out.push(Packet::PubRel(Ack {
-                    packet_id: ack.packet_id,
-                    ..Ack::default()
-                })),
+                Some(Outgoing::Released { .. }) => out.push(pubrel(ack.packet_id, 0)),
+                // Not ours (any more): release it, so the broker can end its flow.
                 _ => {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "PUBREC",
-                        id: ack.packet_id,
-                    })
+                    let code = if self.version == Version::V5 {
+                        reason::PACKET_IDENTIFIER_NOT_FOUND
+                    } else {
+                        0
+                    };
+                    out.push(pubrel(ack.packet_id, code));
+                    events.push(unknown("PUBREC", ack.packet_id));
                 }
             },
             Packet::PubComp(ack) => match self.outgoing.get(&ack.packet_id) {
                 Some(Outgoing::Released { token, .. }) => {
                     let token = *token;
                     self.outgoing.remove(&ack.packet_id);
+                    self.quota_attempts.remove(&token);
                     events.push(done(token, ack));
                 }
-                _ => {
-                    return Err(StateError::UnknownPacketId {
-                        packet: "PUBCOMP",
-                        id: ack.packet_id,
-                    })
-                }
+                _ => events.push(unknown("PUBCOMP", ack.packet_id)),
             },
             Packet::PubRel(ack) => {
                 // Known or not (a resumed session may carry one from an earlier process), the
@@ -484,25 +471,46 @@ impl State {
                 }));
             }
             Packet::SubAck(ack) => {
-                if !self.pending_sub.remove(&ack.packet_id) {
-                    return Err(StateError::UnknownPacketId {
+                let Some(filters) = self.pending_sub.remove(&ack.packet_id) else {
+                    return Err(StateError::UnknownSubAck {
                         packet: "SUBACK",
                         id: ack.packet_id,
                     });
+                };
+                if ack.reason_codes.len() != filters.len() {
+                    return Err(StateError::WrongReasonCount {
+                        packet: "SUBACK",
+                        expected: filters.len(),
+                        got: ack.reason_codes.len(),
+                    });
                 }
+                self.subscribe_closes = 0;
                 events.push(Event::SubAck(Box::new(ack)));
             }
             Packet::UnsubAck(ack) => {
-                if !self.pending_unsub.remove(&ack.packet_id) {
-                    return Err(StateError::UnknownPacketId {
+                let Some(count) = self.pending_unsub.remove(&ack.packet_id) else {
+                    return Err(StateError::UnknownSubAck {
                         packet: "UNSUBACK",
                         id: ack.packet_id,
+                    });
+                };
+                // 3.1.1's UNSUBACK has no reason codes.
+                if self.version == Version::V5 && ack.reason_codes.len() != count {
+                    return Err(StateError::WrongReasonCount {
+                        packet: "UNSUBACK",
+                        expected: count,
+                        got: ack.reason_codes.len(),
                     });
                 }
                 events.push(Event::UnsubAck(Box::new(ack)));
             }
             Packet::PingResp => events.push(Event::PingResp),
             Packet::Disconnect(d) => events.push(Event::Disconnect(Box::new(d))),
+            Packet::Auth(_) if !self.cfg.enhanced_auth => {
+                return Err(StateError::UnexpectedPacket(
+                    "AUTH without an authentication method in CONNECT",
+                ))
+            }
             Packet::Auth(a) => events.push(Event::Auth(Box::new(a))),
             Packet::Connect(_) => return Err(StateError::UnexpectedPacket("CONNECT")),
             Packet::ConnAck(_) => return Err(StateError::UnexpectedPacket("a second CONNACK")),
@@ -511,6 +519,55 @@ impl State {
             Packet::PingReq => return Err(StateError::UnexpectedPacket("PINGREQ")),
         }
         Ok(())
+    }
+
+    /// A publish's flow ended with `ack` (PUBACK, or a PUBREC with an error): done, or, on
+    /// "Quota exceeded", queued to be sent again after a doubling wait.
+    fn finish(
+        &mut self,
+        publish: Box<Publish>,
+        token: u64,
+        ack: Ack,
+        now: Instant,
+        events: &mut Vec<Event>,
+    ) {
+        if ack.reason == reason::QUOTA_EXCEEDED {
+            let attempt = self.quota_attempts.entry(token).or_insert(0);
+            *attempt += 1;
+            if *attempt <= QUOTA_RETRIES {
+                let attempt = *attempt;
+                let retry_in = (QUOTA_FIRST_WAIT * 2u32.pow(attempt - 1)).min(QUOTA_MAX_WAIT);
+                let due = now + retry_in;
+                let at = self.retries.partition_point(|r| r.due <= due);
+                self.retries.insert(
+                    at,
+                    Retry {
+                        due,
+                        publish,
+                        token,
+                    },
+                );
+                events.push(Event::Recovery(Recovery::QuotaExceeded {
+                    token,
+                    attempt,
+                    retry_in,
+                }));
+                return;
+            }
+        }
+        self.quota_attempts.remove(&token);
+        events.push(done(token, ack));
+    }
+
+    /// Publishes whose "Quota exceeded" wait is over, to be published again (in order).
+    pub fn due_retries(&mut self, now: Instant) -> Vec<(Box<Publish>, u64)> {
+        let mut due = Vec::new();
+        while self.retries.front().is_some_and(|r| r.due <= now) {
+            if let Some(r) = self.retries.pop_front() {
+                due.push((r.publish, r.token));
+            }
+        }
+        due
     }
 
     fn incoming_publish(
@@ -545,13 +602,23 @@ impl State {
             }
             QoS::ExactlyOnce => {
                 let id = p.packet_id;
+                let manual = self.cfg.manual_ack;
                 match self.incoming_qos2.get(&id) {
-                    // Already delivered: a resend. Answer if we had answered, else wait for
-                    // the command's acknowledgement.
-                    Some(true) => out.push(Packet::PubRec(Ack::new(id))),
-                    Some(false) => {}
+                    // A resend of one already delivered: answer if we had answered, else wait
+                    // for the command's acknowledgement.
+                    Some(true) if p.dup => out.push(Packet::PubRec(Ack::new(id))),
+                    Some(false) if p.dup => {}
+                    // DUP 0: a new message that reuses the id (MQTT-3.3.1-1 sets DUP on every
+                    // resend): the broker lost the earlier flow. Delivered, not dropped.
+                    Some(_) => {
+                        events.push(Event::Recovery(Recovery::ReusedPacketId { id }));
+                        self.incoming_qos2.insert(id, !manual);
+                        if !manual {
+                            out.push(Packet::PubRec(Ack::new(id)));
+                        }
+                        events.push(Event::Message(Box::new(p)));
+                    }
                     None => {
-                        let manual = self.cfg.manual_ack;
                         self.incoming_qos2.insert(id, !manual);
                         self.check_receive_maximum()?;
                         if !manual {
@@ -592,17 +659,23 @@ impl State {
         }
     }
 
-    /// The next instant `on_tick` must run at, if keep alive is on.
+    /// The next instant `on_tick` (keep alive) or `due_retries` must run at, if any.
     pub fn next_deadline(&self) -> Option<Instant> {
-        if self.keep_alive.is_zero() {
-            return None;
+        let retry = self.retries.front().map(|r| r.due);
+        let keepalive = (!self.keep_alive.is_zero()).then(|| match self.ping_sent {
+            // Dead when nothing at all arrives within 1.5 keep alives of the last packet
+            // received (and at least half a keep alive after the ping).
+            Some(sent) => {
+                (self.last_received + self.keep_alive * 3 / 2).max(sent + self.keep_alive / 2)
+            }
+            // Ping when nothing was sent, or nothing received, for a keep alive: a stream of
+            // writes into a dead connection still gets its ping.
+            None => self.last_sent.min(self.last_received) + self.keep_alive,
+        });
+        match (retry, keepalive) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
-        Some(match self.ping_sent {
-            // Dead when no packet at all arrives within half a keep alive of the ping:
-            // detected within 1.5 keep alive of the last traffic.
-            Some(sent) => sent + self.keep_alive / 2,
-            None => self.last_sent + self.keep_alive,
-        })
     }
 
     /// Whether the driver is reading the socket. While it is not (the command is behind, and
@@ -614,8 +687,14 @@ impl State {
 
     /// Keep alive: a PINGREQ to send, nothing, or the connection is dead.
     pub fn on_tick(&mut self, now: Instant) -> Result<Option<Packet>, StateError> {
-        let Some(deadline) = self.next_deadline() else {
+        if self.keep_alive.is_zero() {
             return Ok(None);
+        }
+        let deadline = match self.ping_sent {
+            Some(sent) => {
+                (self.last_received + self.keep_alive * 3 / 2).max(sent + self.keep_alive / 2)
+            }
+            None => self.last_sent.min(self.last_received) + self.keep_alive,
         };
         if now < deadline {
             return Ok(None);
@@ -633,6 +712,26 @@ impl State {
     }
 }
 
+/// What a CONNACK must not say: a session present after CONNECT asked for a clean start.
+pub fn check_connack(ack: &ConnAck, clean_start: bool) -> Result<(), StateError> {
+    if ack.reason == 0 && clean_start && ack.session_present {
+        return Err(StateError::SessionPresentOnCleanStart);
+    }
+    Ok(())
+}
+
+fn unknown(packet: &'static str, id: u16) -> Event {
+    Event::Recovery(Recovery::UnknownAck { packet, id })
+}
+
+fn pubrel(packet_id: u16, reason: u8) -> Packet {
+    Packet::PubRel(Ack {
+        packet_id,
+        reason,
+        ..Ack::default()
+    })
+}
+
 fn done(token: u64, ack: Ack) -> Event {
     Event::PublishDone {
         token,
@@ -645,3 +744,7 @@ fn done(token: u64, ack: Ack) -> Event {
 #[cfg(test)]
 #[path = "state_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "state_recovery_tests.rs"]
+mod recovery_tests;

@@ -13,6 +13,8 @@ fn cfg() -> Config {
         receive_maximum: 4,
         topic_alias_maximum: 5,
         max_inflight: None,
+        default_inflight: None,
+        enhanced_auth: false,
         manual_ack: false,
     }
 }
@@ -90,13 +92,15 @@ fn qos1_flow_completes_on_puback_with_token() {
         }]
     );
     assert_eq!(s.inflight(), 0);
-    // A second PUBACK for the same id is a protocol violation.
+    // A second PUBACK for the same id is ignored and reported (a broker recovering state).
+    let (out, ev) = feed(&mut s, Packet::PubAck(ack(id)), now).unwrap();
+    assert!(out.is_empty());
     assert_eq!(
-        feed(&mut s, Packet::PubAck(ack(id)), now).unwrap_err(),
-        StateError::UnknownPacketId {
+        ev,
+        vec![Event::Recovery(Recovery::UnknownAck {
             packet: "PUBACK",
             id: 1
-        }
+        })]
     );
 }
 
@@ -150,12 +154,14 @@ fn pubrec_with_error_reason_ends_the_flow_without_pubrel() {
 }
 
 #[test]
-fn puback_for_a_qos2_publish_is_an_error() {
+fn puback_for_a_qos2_publish_means_the_broker_has_no_qos_2() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
     let id = sent_id(&s.publish(publish("a", QoS::ExactlyOnce), 3, false).unwrap());
-    assert!(feed(&mut s, Packet::PubAck(ack(id)), now).is_err());
-    assert!(feed(&mut s, Packet::PubComp(ack(99)), now).is_err());
+    let err = feed(&mut s, Packet::PubAck(ack(id)), now).unwrap_err();
+    assert_eq!(err, StateError::NoQoS2);
+    assert!(err.is_rejection());
+    assert!(err.to_string().contains("use -q 1"));
 }
 
 #[test]
@@ -475,13 +481,16 @@ fn keepalive_pings_when_idle_and_declares_dead_without_answer() {
     assert_eq!(s.next_deadline(), Some(t1 + Duration::from_secs(10)));
     let t2 = t1 + Duration::from_secs(10);
     assert_eq!(s.on_tick(t2).unwrap(), Some(Packet::PingReq));
-    // Not answered within half a keep alive: dead, 1.5 keep alive after the last traffic.
-    let err = s.on_tick(t2 + Duration::from_secs(5)).unwrap_err();
+    // Not answered: dead 1.5 keep alives after the last packet received (t1 + 1 ms).
+    let dead = t1 + Duration::from_millis(1) + Duration::from_secs(15);
+    assert_eq!(s.next_deadline(), Some(dead));
+    assert_eq!(s.on_tick(dead - Duration::from_millis(1)).unwrap(), None);
+    let err = s.on_tick(dead).unwrap_err();
     assert!(matches!(err, StateError::KeepaliveTimeout(_)));
 }
 
 #[test]
-fn sending_postpones_the_ping_and_server_keep_alive_wins() {
+fn traffic_both_ways_postpones_the_ping_and_server_keep_alive_wins() {
     let t0 = Instant::now();
     let mut s = connected(
         Properties {
@@ -491,7 +500,10 @@ fn sending_postpones_the_ping_and_server_keep_alive_wins() {
         t0,
     );
     assert_eq!(s.keep_alive(), Duration::from_secs(2));
+    // Sending alone does not postpone it (a dead peer takes writes too); traffic both ways does.
     s.on_sent(t0 + Duration::from_secs(1));
+    assert_eq!(s.next_deadline(), Some(t0 + Duration::from_secs(2)));
+    feed(&mut s, Packet::PingResp, t0 + Duration::from_secs(1)).unwrap();
     assert_eq!(s.next_deadline(), Some(t0 + Duration::from_secs(3)));
     let mut off = State::new(
         Config {

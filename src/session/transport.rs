@@ -127,11 +127,44 @@ async fn connect_one(addr: SocketAddr, opts: &ConnectOptions) -> io::Result<TcpS
 fn tls_error_text(e: &io::Error) -> String {
     if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match inner {
-            rustls::Error::InvalidCertificate(c) => format!("certificate verify failed: {c:?}"),
+            rustls::Error::InvalidCertificate(c) => {
+                format!("certificate verify failed: {}", certificate_problem(c))
+            }
             other => other.to_string(),
         };
     }
     e.to_string()
+}
+
+/// A certificate problem as a sentence (rustls's Debug form is a data structure).
+fn certificate_problem(c: &rustls::CertificateError) -> String {
+    use rustls::pki_types::ServerName;
+    use rustls::CertificateError as E;
+    match c {
+        E::NotValidForNameContext {
+            expected,
+            presented,
+        } => {
+            let expected = match expected {
+                ServerName::DnsName(d) => d.as_ref().to_string(),
+                ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+                other => format!("{other:?}"),
+            };
+            let names = if presented.is_empty() {
+                "no names".to_string()
+            } else {
+                presented.join(", ")
+            };
+            format!(
+                "the certificate is for {names}, not {expected} (connect to the broker by one of those names)"
+            )
+        }
+        E::NotValidForName => "the certificate is not valid for this host name".into(),
+        E::UnknownIssuer => {
+            "the certificate is not signed by a trusted CA (give the CA with --cafile)".into()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The rustls client configuration for `tls`: roots from `--cafile` or the system (with the

@@ -1,0 +1,210 @@
+//! What the session state tells its driver and the command: events, recoveries, and errors.
+use std::fmt;
+use std::time::Duration;
+
+use crate::protocol::{Auth, Disconnect, Properties, Publish, SubAck, UnsubAck};
+
+/// What happened, for the command to act on.
+/// Large payloads are boxed so that an event moves as a few words (events cross channels
+/// once per message).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// An application message, aliases resolved, delivered once (QoS 2 duplicates dropped).
+    Message(Box<Publish>),
+    /// An outbound QoS 1/2 PUBLISH finished: PUBACK, PUBCOMP, or a PUBREC with an error reason.
+    /// For QoS 0, the driver reports this itself once the bytes are written. `properties` are
+    /// the acknowledgement's, when it had any.
+    PublishDone {
+        token: u64,
+        packet_id: u16,
+        reason: u8,
+        properties: Option<Box<Properties>>,
+    },
+    /// The client itself did not send a publish: it breaks a limit the broker announced
+    /// (maximum packet size, maximum QoS, retain available). Nothing reached the broker.
+    PublishRefused {
+        token: u64,
+        error: StateError,
+    },
+    SubAck(Box<SubAck>),
+    UnsubAck(Box<UnsubAck>),
+    Disconnect(Box<Disconnect>),
+    Auth(Box<Auth>),
+    PingResp,
+    /// Something the broker did that MQTT 5 (section 4.4) calls normal while sessions are
+    /// recovered, handled without ending the connection; worth a warning and a count.
+    Recovery(Recovery),
+}
+
+/// See [`Event::Recovery`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recovery {
+    /// A PUBACK, PUBREC or PUBCOMP for a packet id not in flight (a broker restored from an
+    /// older snapshot): ignored; a PUBREC is answered with PUBREL ("Packet Identifier not
+    /// found" in MQTT 5) so the broker can end its flow.
+    UnknownAck { packet: &'static str, id: u16 },
+    /// A new QoS 2 PUBLISH (DUP 0) with the id of one still awaiting its PUBREL: the broker
+    /// lost that flow and reused the id. Delivered as the new message it is.
+    ReusedPacketId { id: u16 },
+    /// The broker answered "Quota exceeded" (0x97): the publish is sent again after `retry_in`.
+    QuotaExceeded {
+        token: u64,
+        attempt: u32,
+        retry_in: Duration,
+    },
+}
+
+impl fmt::Display for Recovery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Recovery::UnknownAck { packet, id } => write!(
+                f,
+                "the broker sent {packet} for packet id {id}, which is not in flight (it may have \
+                 restarted from an older state); ignored"
+            ),
+            Recovery::ReusedPacketId { id } => write!(
+                f,
+                "the broker reused packet id {id} for a new QoS 2 message while the previous one \
+                 still awaited its PUBREL (it lost that flow); delivered as a new message"
+            ),
+            Recovery::QuotaExceeded {
+                token,
+                attempt,
+                retry_in,
+            } => write!(
+                f,
+                "message {token}: the broker's quota is exceeded (0x97); sending it again in {} \
+                 (attempt {attempt})",
+                humantime::format_duration(*retry_in)
+            ),
+        }
+    }
+}
+
+/// The peer broke the protocol, or the connection is dead, or a publish breaks a limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateError {
+    UnexpectedPacket(&'static str),
+    TopicAliasInvalid(u16),
+    TopicAliasUnknown(u16),
+    ReceiveMaximumExceeded(u16),
+    KeepaliveTimeout(Duration),
+    PacketTooLarge {
+        size: usize,
+        max: u32,
+    },
+    QoSNotSupported {
+        asked: u8,
+        max: u8,
+    },
+    RetainNotSupported,
+    NoPacketIdAvailable,
+    /// A SUBACK or UNSUBACK whose reason codes do not match the filters asked for.
+    WrongReasonCount {
+        packet: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    UnknownSubAck {
+        packet: &'static str,
+        id: u16,
+    },
+    /// The broker answered a QoS 2 PUBLISH with a PUBACK: it has no QoS 2.
+    NoQoS2,
+    /// CONNACK says a session is present although CONNECT asked for a clean start.
+    SessionPresentOnCleanStart,
+    /// The connection was closed in answer to SUBSCRIBE this many times in a row.
+    SubscribeClosed {
+        times: u32,
+        filters: Vec<String>,
+    },
+}
+
+impl StateError {
+    /// Whether this is the broker refusing something (exit 5) rather than breaking MQTT (exit 1).
+    pub fn is_rejection(&self) -> bool {
+        matches!(
+            self,
+            StateError::NoQoS2
+                | StateError::SubscribeClosed { .. }
+                | StateError::QoSNotSupported { .. }
+                | StateError::RetainNotSupported
+        )
+    }
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StateError::UnexpectedPacket(p) => write!(
+                f,
+                "protocol error: the broker sent {p}, which a client never receives"
+            ),
+            StateError::TopicAliasInvalid(a) => {
+                write!(f, "protocol error: topic alias {a} is out of range")
+            }
+            StateError::TopicAliasUnknown(a) => {
+                write!(f, "protocol error: topic alias {a} was never set")
+            }
+            StateError::ReceiveMaximumExceeded(m) => {
+                write!(
+                    f,
+                    "protocol error: the broker exceeded our receive maximum of {m}"
+                )
+            }
+            StateError::KeepaliveTimeout(d) => {
+                write!(
+                    f,
+                    "connection dead: nothing received from the broker for {}",
+                    humantime::format_duration(*d)
+                )
+            }
+            StateError::PacketTooLarge { size, max } => write!(
+                f,
+                "packet of {size} bytes exceeds the broker's maximum packet size of {max} bytes"
+            ),
+            StateError::QoSNotSupported { asked, max } => {
+                write!(
+                    f,
+                    "the broker supports QoS up to {max}, not {asked}: use -q {max}"
+                )
+            }
+            StateError::RetainNotSupported => {
+                f.write_str("the broker does not support retained messages")
+            }
+            StateError::NoPacketIdAvailable => f.write_str("all 65535 packet ids are in use"),
+            StateError::WrongReasonCount {
+                packet,
+                expected,
+                got,
+            } => write!(
+                f,
+                "protocol error: {packet} with {got} reason codes for {expected} filters"
+            ),
+            StateError::UnknownSubAck { packet, id } => write!(
+                f,
+                "protocol error: {packet} for packet id {id}, which was never asked for"
+            ),
+            StateError::SessionPresentOnCleanStart => f.write_str(
+                "protocol error: the broker's CONNACK says a session is present although a clean \
+                 start was asked for (MQTT-3.2.2-2)",
+            ),
+            StateError::NoQoS2 => f.write_str(
+                "the broker answered a QoS 2 message with PUBACK: it does not support QoS 2 \
+                 (use -q 1)",
+            ),
+            StateError::SubscribeClosed { times, filters } => {
+                let names: Vec<String> = filters.iter().map(|f| format!("'{f}'")).collect();
+                write!(
+                    f,
+                    "the broker closed the connection in answer to SUBSCRIBE {times} times in a \
+                     row: it refuses {} (not permitted for this user, or a filter it does not \
+                     support)",
+                    names.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for StateError {}
