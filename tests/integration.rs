@@ -10,3 +10,4 @@ mod harness_selftest;
 mod hostile;
 mod profile;
 mod pubsub;
+mod trust;

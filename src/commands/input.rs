@@ -89,11 +89,13 @@ impl Stdin {
     }
 
     /// The next line without its `\n` (the last one may lack it); None at the end. A line
-    /// longer than `limit` bytes is an error as soon as that many bytes have arrived.
-    pub async fn line(&mut self, limit: usize) -> Result<Option<Vec<u8>>, String> {
+    /// longer than `limit()` bytes (asked again as bytes arrive: it may shrink meanwhile) is an
+    /// error as soon as that many bytes have arrived.
+    pub async fn line(&mut self, limit: impl Fn() -> usize) -> Result<Option<Vec<u8>>, String> {
         // Bytes after `start` already searched for a newline.
         let mut scanned = 0;
         loop {
+            let limit = limit();
             let from = self.start + scanned;
             if let Some(i) = self.buf[from..].iter().position(|&b| b == b'\n') {
                 let end = from + i;
@@ -223,7 +225,7 @@ mod tests {
     async fn lines(mut s: Stdin, limit: usize) -> Vec<Result<Vec<u8>, String>> {
         let mut all = Vec::new();
         loop {
-            match s.line(limit).await {
+            match s.line(|| limit).await {
                 Ok(Some(l)) => all.push(Ok(l)),
                 Ok(None) => return all,
                 Err(e) => {
@@ -253,8 +255,8 @@ mod tests {
         let mut s = Stdin::from_chunks(rx);
         tx.try_send(Ok(b"ok\n".to_vec())).unwrap();
         tx.try_send(Ok(vec![b'x'; 6])).unwrap();
-        assert_eq!(s.line(5).await, Ok(Some(b"ok".to_vec())));
-        let err = s.line(5).await.unwrap_err();
+        assert_eq!(s.line(|| 5).await, Ok(Some(b"ok".to_vec())));
+        let err = s.line(|| 5).await.unwrap_err();
         assert!(err.contains("longer than 5 bytes"), "{err}");
         drop(tx);
         // Exactly at the limit is fine.

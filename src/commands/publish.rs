@@ -142,7 +142,24 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the message; nothing was published")),
     };
 
+    // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
+    // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
+    let connecting = common::connect(
+        &opts,
+        &args.reconnect,
+        args.max_inflight,
+        Some(DEFAULT_MAX_INFLIGHT),
+        1024,
+        false,
+    );
+    let mut session = tokio::select! {
+        s = connecting => s?,
+        _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting; nothing was published")),
+    };
+    // Input is read once the broker's limits are known: a line longer than it accepts is
+    // refused as soon as that much has arrived.
     let limit = input::Limit::default();
+    limit.cap(session.connack.properties.maximum_packet_size);
     let (tx, mut rx) = mpsc::channel::<Item>(1024);
     let interval = args.interval;
     let reader = if let Some(payload) = fixed {
@@ -159,21 +176,6 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         ))
     };
 
-    // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
-    // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
-    let connecting = common::connect(
-        &opts,
-        &args.reconnect,
-        args.max_inflight,
-        Some(DEFAULT_MAX_INFLIGHT),
-        1024,
-        false,
-    );
-    let mut session = tokio::select! {
-        s = connecting => s?,
-        _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting; nothing was published")),
-    };
-    limit.cap(session.connack.properties.maximum_packet_size);
     // On a terminal, a bar for a large -f or a file on stdin; cleared when dropped.
     let _progress = Progress::for_publish(&args);
     let mut out = Output::new();
@@ -438,7 +440,7 @@ async fn read_stdin_lines(
     let mut seq = 0;
     loop {
         // A record holds its payload encoded (hex takes twice the bytes) beside its fields.
-        let max = match encoded {
+        let max = || match encoded {
             true => limit.get().saturating_mul(2).saturating_add(1 << 20),
             false => limit.get(),
         };

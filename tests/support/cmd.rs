@@ -295,6 +295,11 @@ impl Spawned {
         stdin.flush().expect("flush stdin");
     }
 
+    /// Take the stdin pipe, to keep it open (idle input) past `wait`.
+    pub fn take_stdin(&mut self) -> Option<ChildStdin> {
+        self.stdin.take()
+    }
+
     /// Close stdin (end of input for the child).
     pub fn close_stdin(&mut self) {
         self.stdin = None;
