@@ -4,6 +4,7 @@ mod support;
 
 mod bench;
 mod conn;
+mod crash;
 mod faults;
 mod generate;
 mod harness_selftest;

@@ -46,6 +46,14 @@ pub enum Recovery {
     /// A new QoS 2 PUBLISH (DUP 0) with the id of one still awaiting its PUBREL: the broker
     /// lost that flow and reused the id. Delivered as the new message it is.
     ReusedPacketId { id: u16 },
+    /// "Quota exceeded" with only `inflight` of the broker's `limit` in flight: it holds ids of
+    /// flows that completed before it restarted from an older state. They were released again
+    /// (PUBREL), `released` of them.
+    StaleIdsReleased {
+        inflight: usize,
+        limit: u16,
+        released: usize,
+    },
     /// The broker answered "Quota exceeded" (0x97): the publish is sent again after `retry_in`.
     QuotaExceeded {
         token: u64,
@@ -66,6 +74,16 @@ impl fmt::Display for Recovery {
                 f,
                 "the broker reused packet id {id} for a new QoS 2 message while the previous one \
                  still awaited its PUBREL (it lost that flow); delivered as a new message"
+            ),
+            Recovery::StaleIdsReleased {
+                inflight,
+                limit,
+                released,
+            } => write!(
+                f,
+                "the broker's quota is exceeded with {inflight} of its {limit} messages in flight: \
+                 it still holds QoS 2 flows that completed before it restarted; releasing the \
+                 {released} packet ids used before"
             ),
             Recovery::QuotaExceeded {
                 token,

@@ -1,7 +1,9 @@
 //! The client: sans-IO session state plus the async driver and transports.
 pub mod connection;
 pub mod event;
+mod handshake;
 pub mod options;
+mod recover;
 pub mod state;
 pub mod transport;
 

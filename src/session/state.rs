@@ -1,10 +1,12 @@
 //! The client session's rules, sans-IO: packet ids, QoS 1/2 flows both ways, receive maximum,
 //! topic aliases, keepalive deadlines. It returns packets to send and events to report; it never
 //! does I/O and reads the clock only through the `now` it is given.
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 pub use super::event::{Event, Recovery, StateError};
+pub use super::recover::QUOTA_RETRIES;
+use super::recover::{fingerprint, IdSet, QuotaRetries};
 use crate::protocol::{
     reason, Ack, ConnAck, Packet, Publish, QoS, Subscribe, Unsubscribe, Version,
 };
@@ -13,10 +15,6 @@ use crate::protocol::{
 /// Receive Maximum), unless the user sets one: mosquitto acknowledges and then drops QoS 2
 /// messages beyond its default in-flight limit of 20, and mosquitto_pub and paho use 20.
 pub const LEGACY_WINDOW: u16 = 20;
-/// "Quota exceeded" (0x97) is retried this many times, with a doubling wait, before it stands.
-pub const QUOTA_RETRIES: u32 = 8;
-const QUOTA_FIRST_WAIT: Duration = Duration::from_millis(100);
-const QUOTA_MAX_WAIT: Duration = Duration::from_secs(5);
 /// A connection closed in answer to SUBSCRIBE this many times in a row is the broker refusing it.
 pub const SUBSCRIBE_CLOSES: u32 = 3;
 
@@ -62,20 +60,14 @@ impl Outgoing {
     }
 }
 
-/// A publish the broker answered "Quota exceeded", waiting to be sent again.
-#[derive(Clone, Debug)]
-struct Retry {
-    due: Instant,
-    publish: Box<Publish>,
-    token: u64,
-}
-
 pub struct State {
     cfg: Config,
     version: Version,
     keep_alive: Duration,
     send_window: u16,
     server_max_packet: Option<u32>,
+    /// The broker's Receive Maximum (65535 when it announces none).
+    server_receive_maximum: u16,
     server_alias_max: u16,
     server_max_qos: QoS,
     retain_available: bool,
@@ -83,8 +75,9 @@ pub struct State {
     seq: u64,
     outgoing: HashMap<u16, Outgoing>,
     /// Incoming QoS 2 ids: `false` delivered but not yet PUBREC'd (manual ack), `true`
-    /// PUBREC sent, waiting for PUBREL. A PUBLISH with an id in here is not delivered again.
-    incoming_qos2: HashMap<u16, bool>,
+    /// PUBREC sent, waiting for PUBREL; with the message's fingerprint. A resend of it is not
+    /// delivered again.
+    incoming_qos2: HashMap<u16, (bool, u64)>,
     /// Incoming QoS 1 ids delivered but not yet acknowledged (manual ack).
     unacked_qos1: HashSet<u16>,
     /// SUBSCRIBE ids awaiting their SUBACK, with the filters asked for.
@@ -101,10 +94,13 @@ pub struct State {
     receiving: bool,
     /// Packets received since the CONNACK (a connection that did some work).
     received: u64,
-    /// "Quota exceeded" publishes to send again, in order of their due time.
-    retries: VecDeque<Retry>,
-    /// How often each message (by token) was answered "Quota exceeded".
-    quota_attempts: HashMap<u64, u32>,
+    /// "Quota exceeded" publishes to send again.
+    quota: QuotaRetries,
+    /// Ids of our QoS 2 flows that completed: a broker restored from an older snapshot may
+    /// still hold them as awaiting PUBREL, and count them against its Receive Maximum.
+    qos2_done: IdSet,
+    /// Ids released again for such a broker (PUBREL sent, PUBCOMP due): not reused until then.
+    releasing: IdSet,
 }
 
 impl State {
@@ -114,6 +110,7 @@ impl State {
             keep_alive: Duration::from_secs(cfg.keep_alive.into()),
             send_window: cfg.max_inflight.unwrap_or(u16::MAX).max(1),
             server_max_packet: None,
+            server_receive_maximum: u16::MAX,
             server_alias_max: 0,
             server_max_qos: QoS::ExactlyOnce,
             retain_available: true,
@@ -132,8 +129,9 @@ impl State {
             ping_sent: None,
             receiving: true,
             received: 0,
-            retries: VecDeque::new(),
-            quota_attempts: HashMap::new(),
+            quota: QuotaRetries::default(),
+            qos2_done: IdSet::default(),
+            releasing: IdSet::default(),
             cfg,
         }
     }
@@ -154,7 +152,7 @@ impl State {
 
     /// Publishes not finished yet: in flight, or waiting to be sent again after 0x97.
     pub fn unfinished(&self) -> usize {
-        self.outgoing.len() + self.retries.len()
+        self.outgoing.len() + self.quota.len()
     }
 
     /// How many QoS 1/2 publishes may be in flight at once on this connection.
@@ -220,7 +218,8 @@ impl State {
             (None, None) if version != Version::V5 => LEGACY_WINDOW,
             (None, _) => self.cfg.default_inflight.unwrap_or(u16::MAX),
         };
-        self.send_window = p.receive_maximum.unwrap_or(u16::MAX).min(cap).max(1);
+        self.server_receive_maximum = p.receive_maximum.unwrap_or(u16::MAX);
+        self.send_window = self.server_receive_maximum.min(cap).max(1);
         self.server_max_packet = p.maximum_packet_size;
         self.server_alias_max = p.topic_alias_maximum.unwrap_or(0);
         self.server_max_qos = p
@@ -244,6 +243,17 @@ impl State {
         let mut entries: Vec<(u16, Outgoing)> = self.outgoing.drain().collect();
         entries.sort_by_key(|(_, o)| o.seq());
         let mut resend = Vec::with_capacity(entries.len());
+        // Stale ids being released go first: until they are, the broker counts them.
+        if ack.session_present {
+            let releasing = self.releasing.take_all();
+            for &id in &releasing {
+                self.releasing.insert(id);
+                resend.push(pubrel(id, 0));
+            }
+        } else {
+            self.releasing.take_all();
+            self.qos2_done.take_all();
+        }
         let mut events = Vec::new();
         for (id, entry) in entries {
             match entry {
@@ -289,6 +299,7 @@ impl State {
             }
             let id = self.next_id;
             if !self.outgoing.contains_key(&id)
+                && !self.releasing.contains(id)
                 && !self.pending_sub.contains_key(&id)
                 && !self.pending_unsub.contains_key(&id)
             {
@@ -409,7 +420,7 @@ impl State {
                     if let Some(Outgoing::Publish { publish, token, .. }) =
                         self.outgoing.remove(&ack.packet_id)
                     {
-                        self.finish(publish, token, ack, now, events);
+                        self.finish(publish, token, ack, now, out, events);
                     }
                 }
                 Some(Outgoing::Publish { .. }) => return Err(StateError::NoQoS2),
@@ -426,7 +437,7 @@ impl State {
                         return Ok(());
                     };
                     if reason::is_error(ack.reason) {
-                        self.finish(publish, token, ack, now, events);
+                        self.finish(publish, token, ack, now, out, events);
                     } else {
                         self.outgoing
                             .insert(ack.packet_id, Outgoing::Released { token, seq });
@@ -450,9 +461,12 @@ impl State {
                 Some(Outgoing::Released { token, .. }) => {
                     let token = *token;
                     self.outgoing.remove(&ack.packet_id);
-                    self.quota_attempts.remove(&token);
+                    self.quota.forget(token);
+                    self.qos2_done.insert(ack.packet_id);
                     events.push(done(token, ack));
                 }
+                // The answer to releasing a stale id: expected, nothing to report.
+                _ if self.releasing.remove(ack.packet_id) => {}
                 _ => events.push(unknown("PUBCOMP", ack.packet_id)),
             },
             Packet::PubRel(ack) => {
@@ -522,193 +536,51 @@ impl State {
     }
 
     /// A publish's flow ended with `ack` (PUBACK, or a PUBREC with an error): done, or, on
-    /// "Quota exceeded", queued to be sent again after a doubling wait.
+    /// "Quota exceeded", queued to be sent again after a doubling wait. A quota exceeded with
+    /// fewer in flight than the broker's Receive Maximum means it holds ids we no longer do
+    /// (restored from an older snapshot): every completed QoS 2 id is released again.
     fn finish(
         &mut self,
         publish: Box<Publish>,
         token: u64,
         ack: Ack,
         now: Instant,
+        out: &mut Vec<Packet>,
         events: &mut Vec<Event>,
     ) {
-        if ack.reason == reason::QUOTA_EXCEEDED {
-            let attempt = self.quota_attempts.entry(token).or_insert(0);
-            *attempt += 1;
-            if *attempt <= QUOTA_RETRIES {
-                let attempt = *attempt;
-                let retry_in = (QUOTA_FIRST_WAIT * 2u32.pow(attempt - 1)).min(QUOTA_MAX_WAIT);
-                let due = now + retry_in;
-                let at = self.retries.partition_point(|r| r.due <= due);
-                self.retries.insert(
-                    at,
-                    Retry {
-                        due,
-                        publish,
-                        token,
-                    },
-                );
-                events.push(Event::Recovery(Recovery::QuotaExceeded {
-                    token,
-                    attempt,
-                    retry_in,
+        if ack.reason != reason::QUOTA_EXCEEDED {
+            self.quota.forget(token);
+            events.push(done(token, ack));
+            return;
+        }
+        let inflight = self.outgoing.len() + 1;
+        if inflight < usize::from(self.server_receive_maximum) {
+            let stale = self.qos2_done.take_all();
+            if !stale.is_empty() {
+                for &id in &stale {
+                    self.releasing.insert(id);
+                    out.push(pubrel(id, 0));
+                }
+                events.push(Event::Recovery(Recovery::StaleIdsReleased {
+                    inflight,
+                    limit: self.server_receive_maximum,
+                    released: stale.len(),
                 }));
-                return;
             }
         }
-        self.quota_attempts.remove(&token);
-        events.push(done(token, ack));
+        match self.quota.exceeded(publish, token, now) {
+            Some((attempt, retry_in)) => events.push(Event::Recovery(Recovery::QuotaExceeded {
+                token,
+                attempt,
+                retry_in,
+            })),
+            None => events.push(done(token, ack)),
+        }
     }
 
     /// Publishes whose "Quota exceeded" wait is over, to be published again (in order).
     pub fn due_retries(&mut self, now: Instant) -> Vec<(Box<Publish>, u64)> {
-        let mut due = Vec::new();
-        while self.retries.front().is_some_and(|r| r.due <= now) {
-            if let Some(r) = self.retries.pop_front() {
-                due.push((r.publish, r.token));
-            }
-        }
-        due
-    }
-
-    fn incoming_publish(
-        &mut self,
-        mut p: Publish,
-        out: &mut Vec<Packet>,
-        events: &mut Vec<Event>,
-    ) -> Result<(), StateError> {
-        if let Some(alias) = p.properties.topic_alias.take() {
-            if alias == 0 || alias > self.cfg.topic_alias_maximum {
-                return Err(StateError::TopicAliasInvalid(alias));
-            }
-            if p.topic.is_empty() {
-                match self.inbound_aliases.get(&alias) {
-                    Some(t) => p.topic.clone_from(t),
-                    None => return Err(StateError::TopicAliasUnknown(alias)),
-                }
-            } else {
-                self.inbound_aliases.insert(alias, p.topic.clone());
-            }
-        }
-        match p.qos {
-            QoS::AtMostOnce => events.push(Event::Message(Box::new(p))),
-            QoS::AtLeastOnce => {
-                if self.cfg.manual_ack {
-                    self.unacked_qos1.insert(p.packet_id);
-                    self.check_receive_maximum()?;
-                } else {
-                    out.push(Packet::PubAck(Ack::new(p.packet_id)));
-                }
-                events.push(Event::Message(Box::new(p)));
-            }
-            QoS::ExactlyOnce => {
-                let id = p.packet_id;
-                let manual = self.cfg.manual_ack;
-                match self.incoming_qos2.get(&id) {
-                    // A resend of one already delivered: answer if we had answered, else wait
-                    // for the command's acknowledgement.
-                    Some(true) if p.dup => out.push(Packet::PubRec(Ack::new(id))),
-                    Some(false) if p.dup => {}
-                    // DUP 0: a new message that reuses the id (MQTT-3.3.1-1 sets DUP on every
-                    // resend): the broker lost the earlier flow. Delivered, not dropped.
-                    Some(_) => {
-                        events.push(Event::Recovery(Recovery::ReusedPacketId { id }));
-                        self.incoming_qos2.insert(id, !manual);
-                        if !manual {
-                            out.push(Packet::PubRec(Ack::new(id)));
-                        }
-                        events.push(Event::Message(Box::new(p)));
-                    }
-                    None => {
-                        self.incoming_qos2.insert(id, !manual);
-                        self.check_receive_maximum()?;
-                        if !manual {
-                            out.push(Packet::PubRec(Ack::new(id)));
-                        }
-                        events.push(Event::Message(Box::new(p)));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn check_receive_maximum(&self) -> Result<(), StateError> {
-        let unacked = self.unacked_qos1.len() + self.incoming_qos2.len();
-        if self.version == Version::V5 && unacked > usize::from(self.cfg.receive_maximum) {
-            return Err(StateError::ReceiveMaximumExceeded(self.cfg.receive_maximum));
-        }
-        Ok(())
-    }
-
-    /// The command consumed an incoming message (manual acknowledgement): the PUBACK or PUBREC
-    /// to send, if the id is still awaiting one on this session.
-    pub fn ack(&mut self, packet_id: u16, qos: QoS) -> Option<Packet> {
-        match qos {
-            QoS::AtMostOnce => None,
-            QoS::AtLeastOnce => self
-                .unacked_qos1
-                .remove(&packet_id)
-                .then(|| Packet::PubAck(Ack::new(packet_id))),
-            QoS::ExactlyOnce => match self.incoming_qos2.get_mut(&packet_id) {
-                Some(received @ false) => {
-                    *received = true;
-                    Some(Packet::PubRec(Ack::new(packet_id)))
-                }
-                _ => None,
-            },
-        }
-    }
-
-    /// The next instant `on_tick` (keep alive) or `due_retries` must run at, if any.
-    pub fn next_deadline(&self) -> Option<Instant> {
-        let retry = self.retries.front().map(|r| r.due);
-        let keepalive = (!self.keep_alive.is_zero()).then(|| match self.ping_sent {
-            // Dead when nothing at all arrives within 1.5 keep alives of the last packet
-            // received (and at least half a keep alive after the ping).
-            Some(sent) => {
-                (self.last_received + self.keep_alive * 3 / 2).max(sent + self.keep_alive / 2)
-            }
-            // Ping when nothing was sent, or nothing received, for a keep alive: a stream of
-            // writes into a dead connection still gets its ping.
-            None => self.last_sent.min(self.last_received) + self.keep_alive,
-        });
-        match (retry, keepalive) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// Whether the driver is reading the socket. While it is not (the command is behind, and
-    /// backpressure holds the broker's data in the socket), a missing PINGRESP is no sign of a
-    /// dead connection.
-    pub fn set_receiving(&mut self, receiving: bool) {
-        self.receiving = receiving;
-    }
-
-    /// Keep alive: a PINGREQ to send, nothing, or the connection is dead.
-    pub fn on_tick(&mut self, now: Instant) -> Result<Option<Packet>, StateError> {
-        if self.keep_alive.is_zero() {
-            return Ok(None);
-        }
-        let deadline = match self.ping_sent {
-            Some(sent) => {
-                (self.last_received + self.keep_alive * 3 / 2).max(sent + self.keep_alive / 2)
-            }
-            None => self.last_sent.min(self.last_received) + self.keep_alive,
-        };
-        if now < deadline {
-            return Ok(None);
-        }
-        if self.ping_sent.is_some() && self.receiving {
-            return Err(StateError::KeepaliveTimeout(
-                now.saturating_duration_since(self.last_received),
-            ));
-        }
-        // Not reading (backpressure): the answer may be waiting unread, so it proves nothing.
-        // Keep pinging, so the broker still hears from us, and judge once reading resumes.
-        self.ping_sent = Some(now);
-        self.last_sent = now;
-        Ok(Some(Packet::PingReq))
+        self.quota.due(now)
     }
 }
 
@@ -740,6 +612,11 @@ fn done(token: u64, ack: Ack) -> Event {
         properties: (!ack.properties.is_empty()).then(|| Box::new(ack.properties)),
     }
 }
+
+#[path = "state_incoming.rs"]
+mod incoming;
+#[path = "state_keepalive.rs"]
+mod keepalive;
 
 #[cfg(test)]
 #[path = "state_tests.rs"]

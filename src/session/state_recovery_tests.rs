@@ -389,3 +389,85 @@ fn without_a_receive_maximum_the_window_is_twenty_unless_the_user_says_otherwise
         256
     );
 }
+
+#[test]
+fn the_same_qos2_message_again_without_dup_is_a_resend_and_not_delivered_twice() {
+    // mosquitto restored from a snapshot resends what it had in flight with DUP 0.
+    let now = Instant::now();
+    let mut s = connected(Version::V5, now);
+    let same = || {
+        Packet::Publish(Publish {
+            packet_id: 5,
+            ..publish(QoS::ExactlyOnce)
+        })
+    };
+    let (_, ev) = feed(&mut s, same(), now).unwrap();
+    assert!(matches!(ev[..], [Event::Message(_)]));
+    let (out, ev) = feed(&mut s, same(), now).unwrap();
+    assert_eq!(out, vec![Packet::PubRec(Ack::new(5))]);
+    assert!(ev.is_empty(), "{ev:?}");
+}
+
+#[test]
+fn quota_exceeded_below_the_receive_maximum_releases_the_completed_qos2_ids_again() {
+    let now = Instant::now();
+    let rm = Properties {
+        receive_maximum: Some(20),
+        ..Properties::default()
+    };
+    let mut s = connected_with(cfg(Version::V5), rm.clone(), now);
+    // Two QoS 2 flows complete.
+    let mut done_ids = Vec::new();
+    for token in 1..=2 {
+        let id = id_of(&s.publish(publish(QoS::ExactlyOnce), token, false).unwrap());
+        feed(&mut s, Packet::PubRec(ack(id, 0)), now).unwrap();
+        feed(&mut s, Packet::PubComp(ack(id, 0)), now).unwrap();
+        done_ids.push(id);
+    }
+    // The broker restarts from an older state that still holds them; our next one is refused.
+    s.on_connack(
+        &ConnAck {
+            session_present: true,
+            properties: rm.clone(),
+            ..ConnAck::default()
+        },
+        Version::V5,
+        now,
+    );
+    let id = id_of(&s.publish(publish(QoS::ExactlyOnce), 3, false).unwrap());
+    let (out, ev) = feed(&mut s, Packet::PubRec(ack(id, 0x97)), now).unwrap();
+    let released: Vec<Packet> = done_ids
+        .iter()
+        .map(|&i| Packet::PubRel(ack(i, 0)))
+        .collect();
+    assert_eq!(out, released);
+    assert!(matches!(
+        ev[..],
+        [
+            Event::Recovery(Recovery::StaleIdsReleased {
+                inflight: 1,
+                limit: 20,
+                released: 2
+            }),
+            Event::Recovery(Recovery::QuotaExceeded { token: 3, .. })
+        ]
+    ));
+    // Not reused while released; a reconnect with the session releases them again, first.
+    let next = id_of(&s.publish(publish(QoS::ExactlyOnce), 4, false).unwrap());
+    assert!(!done_ids.contains(&next));
+    let (resend, _) = s.on_connack(
+        &ConnAck {
+            session_present: true,
+            properties: rm,
+            ..ConnAck::default()
+        },
+        Version::V5,
+        now,
+    );
+    assert_eq!(resend[..2], released[..]);
+    // Their PUBCOMPs are expected: nothing to report.
+    for &i in &done_ids {
+        let (_, ev) = feed(&mut s, Packet::PubComp(ack(i, 0x92)), now).unwrap();
+        assert!(ev.is_empty(), "{ev:?}");
+    }
+}

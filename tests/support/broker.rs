@@ -546,6 +546,20 @@ impl Broker {
     /// Stop and start again on the SAME ports with the same configuration and state directory.
     pub fn restart(&mut self) {
         self.stop();
+        self.relaunch();
+    }
+
+    /// Kill -9 (nothing saved beyond the last autosave) and start again on the same ports.
+    pub fn crash_and_restart(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.paused = false;
+        self.relaunch();
+    }
+
+    fn relaunch(&mut self) {
         let mut f = fs::OpenOptions::new()
             .append(true)
             .open(&self.log_path)

@@ -1,0 +1,360 @@
+//! `mqtt pub`: publish from -m, a file, stdin, stdin lines, JSON lines or random bytes.
+//! A reader task turns the source into messages; the main loop hands them to the session
+//! (which keeps up to the receive maximum in flight, in order) and reports each outcome.
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use bytes::Bytes;
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+mod jsonl;
+mod source;
+
+use source::{InputError, Item};
+
+use super::{common, input};
+use crate::cli::pubsub::MessageProperties;
+use crate::cli::PubArgs;
+use crate::exit;
+use crate::output::diag;
+use crate::output::progress::Progress;
+use crate::output::{record, Output};
+use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
+use crate::runtime::Follower;
+use crate::session::state::{Event, StateError};
+use crate::session::{ConnectOptions, Notice, Request, Session};
+
+/// In-flight QoS 1/2 messages when --max-inflight is not given and the broker announces its
+/// Receive Maximum (MQTT 5); without one (3.1/3.1.1) the window is `state::LEGACY_WINDOW`.
+pub const DEFAULT_MAX_INFLIGHT: u16 = 256;
+
+/// How long a first signal waits for the messages in flight before giving up on them.
+const FINISH_ON_SIGNAL: Duration = Duration::from_secs(5);
+
+/// What became of the messages handed to the session.
+#[derive(Default)]
+struct Tally {
+    sent: u64,
+    done: u64,
+    rejected: u64,
+    /// Not sent: they break a limit the broker announced.
+    refused: u64,
+    recovered: u64,
+    topics: HashMap<u64, (String, QoS, bool)>,
+}
+
+impl Tally {
+    /// A publish finished: its record (unless -N) and a warning for a rejection.
+    fn done(
+        &mut self,
+        out: &mut Output,
+        no_output: bool,
+        more: bool,
+        (token, packet_id, code, properties): (u64, u16, u8, Option<Box<Properties>>),
+    ) -> Result<()> {
+        self.done += 1;
+        let (topic, qos, retain) = self.topics.remove(&token).unwrap_or_default();
+        if reason::is_error(code) {
+            self.rejected += 1;
+            diag::warning(&format!(
+                "message {token} to '{}' rejected: {}",
+                common::shorten(&topic),
+                common::reason_text(PacketType::PubAck, code, properties.as_deref())
+            ));
+        }
+        if no_output {
+            return Ok(());
+        }
+        let mut r = record::record("published");
+        r.insert("seq".into(), token.into());
+        r.insert("topic".into(), topic.into());
+        r.insert("qos".into(), (qos as u8).into());
+        if retain {
+            r.insert("retain".into(), true.into());
+        }
+        r.insert(
+            "packet_id".into(),
+            if packet_id == 0 {
+                Value::Null
+            } else {
+                packet_id.into()
+            },
+        );
+        r.insert("reason_code".into(), code.into());
+        r.insert(
+            "reason_name".into(),
+            reason::name(PacketType::PubAck, code).into(),
+        );
+        let props = properties
+            .as_deref()
+            .map(record::properties)
+            .unwrap_or_default();
+        if !props.is_empty() {
+            r.insert("properties".into(), Value::Object(props));
+        }
+        out.line(&record::line(r))?;
+        if !more {
+            out.flush()?;
+        }
+        Ok(())
+    }
+
+    fn unacked(&self) -> u64 {
+        self.sent.saturating_sub(self.done + self.refused)
+    }
+}
+
+pub async fn run(args: PubArgs) -> Result<ExitCode> {
+    let mut signals = common::Signals::new();
+    let opts = ConnectOptions::from_args(&args.connect)?;
+    if let Some(t) = &args.topic {
+        topic::validate_name(t)
+            .map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
+    }
+    let properties = message_properties(&args.properties, opts.version)?;
+    let template = Publish {
+        topic: args.topic.clone().unwrap_or_default(),
+        qos: args.qos,
+        retain: args.retain,
+        properties,
+        ..Publish::default()
+    };
+    let auto_alias = args.properties.topic_alias.is_some();
+    if auto_alias && opts.version != Version::V5 {
+        return Err(exit::usage("--topic-alias needs MQTT 5 (-V 5)"));
+    }
+    // Everything that can be checked is checked before connecting; reading waits for no
+    // more than a signal.
+    let fixed = tokio::select! {
+        r = source::fixed_payload(&args) => r?,
+        _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the message; nothing was published")),
+    };
+
+    // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
+    // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
+    let connecting = common::connect(
+        &opts,
+        &args.reconnect,
+        args.max_inflight,
+        Some(DEFAULT_MAX_INFLIGHT),
+        1024,
+        false,
+    );
+    let mut session = tokio::select! {
+        s = connecting => s?,
+        _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting; nothing was published")),
+    };
+    // Input is read once the broker's limits are known: a line longer than it accepts is
+    // refused as soon as that much has arrived.
+    let limit = input::Limit::default();
+    limit.cap(session.connack.properties.maximum_packet_size);
+    let (tx, mut rx) = mpsc::channel::<Item>(1024);
+    let interval = args.interval;
+    let reader = if let Some(payload) = fixed {
+        tokio::spawn(source::repeat(
+            tx,
+            template.clone(),
+            payload,
+            args.repeat,
+            interval,
+        ))
+    } else if args.lines {
+        tokio::spawn(source::read_lines(
+            tx,
+            template.clone(),
+            interval,
+            limit.clone(),
+        ))
+    } else {
+        tokio::spawn(source::read_jsonl(
+            tx,
+            template.clone(),
+            opts.version,
+            interval,
+            limit.clone(),
+        ))
+    };
+
+    // On a terminal, a bar for a large -f or a file on stdin; cleared when dropped.
+    let _progress = Progress::for_publish(&args);
+    let mut out = Output::new();
+    let mut tally = Tally::default();
+    let mut input_error: Option<InputError> = None;
+    let mut refusal: Option<String> = None;
+    let mut input_done = false;
+    // A request taken from the input, waiting for room in the session's queue.
+    let mut next: Option<Request> = None;
+    let mut disconnect_queued = false;
+    // Coalescing (see `crate::runtime`): at least half the window stays with the broker.
+    let queued = u64::from(session.window) / 2;
+    let mut follower = Follower::new(args.coalesce, 0);
+    let mut tick = tokio::time::interval(Follower::EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+
+    let interrupted = loop {
+        if input_done && next.is_none() && !disconnect_queued {
+            disconnect_queued = true;
+            // Sent after every publish before it has been written (QoS 0) or acknowledged.
+            next = Some(Request::Disconnect(Default::default()));
+        }
+        tokio::select! {
+            biased;
+            // First, so that no stream of acknowledgements or input can hold it back.
+            _ = signals.recv() => break true,
+            // It is ready only every 100 ms, and the others may always be.
+            _ = tick.tick(), if !args.coalesce.is_zero() => {
+                follower.update(tally.done, queued);
+            }
+            n = session.notices.recv() => match n {
+                Some(Notice::Event(Event::PublishDone { token, packet_id, reason: code, properties })) => {
+                    let more = !session.notices.is_empty();
+                    tally.done(&mut out, args.no_output, more, (token, packet_id, code, properties))?;
+                }
+                Some(Notice::Event(Event::PublishRefused { token, error })) => {
+                    // Not sent: nothing after it is read. Too large is the input's fault (2),
+                    // a QoS or retain the broker does not offer is its refusal (5).
+                    tally.refused += 1;
+                    tally.topics.remove(&token);
+                    reader.abort();
+                    input_done = true;
+                    if matches!(error, StateError::PacketTooLarge { .. }) {
+                        input_error.get_or_insert(InputError { seq: token, message: error.to_string() });
+                    } else {
+                        refusal.get_or_insert(format!("message {token} not sent: {error}"));
+                    }
+                }
+                Some(Notice::Event(Event::Recovery(r))) => {
+                    tally.recovered += 1;
+                    diag::warning(&r.to_string());
+                }
+                Some(Notice::Closed(result, code)) => {
+                    out.flush()?;
+                    if let Err(msg) = result {
+                        return Err(common::exit_with(code, format!("{msg} ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
+                    }
+                    break false;
+                }
+                Some(other) => common::report_notice(&other),
+                None => break false,
+            },
+            permit = session.requests.reserve(), if next.is_some() => match permit {
+                Ok(permit) => {
+                    if let Some(req) = next.take() {
+                        permit.send(req);
+                    }
+                }
+                // The driver stopped: its Closed notice says why.
+                Err(_) => next = None,
+            },
+            item = rx.recv(), if !input_done && next.is_none() => match item {
+                Some(Ok(m)) => {
+                    tally.sent += 1;
+                    tally.topics.insert(m.seq, (m.publish.topic.clone(), m.publish.qos, m.publish.retain));
+                    next = Some(Request::Publish { publish: m.publish, token: m.seq, auto_alias });
+                }
+                Some(Err(e)) => {
+                    input_error = Some(e);
+                    input_done = true;
+                }
+                None => input_done = true,
+            },
+        }
+    };
+    if interrupted {
+        reader.abort();
+        return finish_on_signal(&mut session, &mut out, &mut tally, args.no_output).await;
+    }
+    out.flush()?;
+    if let Some(e) = input_error {
+        let what = if args.lines || args.jsonl {
+            "input line"
+        } else {
+            "message"
+        };
+        return Err(exit::usage(format!(
+            "{what} {}: {} ({} messages before it were published)",
+            e.seq, e.message, tally.done
+        )));
+    }
+    if let Some(r) = refusal {
+        return Err(exit::rejected(r));
+    }
+    if tally.rejected > 0 {
+        return Err(exit::rejected(format!(
+            "the broker rejected {} of {} messages",
+            tally.rejected, tally.sent
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// After a first signal: stop reading, let what is in flight finish (reporting it) for at most
+/// [`FINISH_ON_SIGNAL`], then exit 130. A second signal ends the program at once.
+async fn finish_on_signal(
+    session: &mut Session,
+    out: &mut Output,
+    tally: &mut Tally,
+    no_output: bool,
+) -> Result<ExitCode> {
+    diag::info(
+        "interrupted",
+        &format!(
+            "interrupted: finishing the {} messages in flight (for at most {}; again to stop now)",
+            tally.unacked(),
+            humantime::format_duration(FINISH_ON_SIGNAL)
+        ),
+    );
+    // A full queue (a broker that is down or slow) is not waited for: the timeout bounds it.
+    let _ = session
+        .requests
+        .try_send(Request::Disconnect(Default::default()));
+    let rest = async {
+        while let Some(n) = session.notices.recv().await {
+            match n {
+                Notice::Event(Event::PublishDone {
+                    token,
+                    packet_id,
+                    reason,
+                    properties,
+                }) => {
+                    let more = !session.notices.is_empty();
+                    tally.done(out, no_output, more, (token, packet_id, reason, properties))?;
+                }
+                Notice::Closed(..) => break,
+                _ => {}
+            }
+        }
+        Ok::<(), anyhow::Error>(())
+    };
+    let _ = tokio::time::timeout(FINISH_ON_SIGNAL, rest).await;
+    out.flush()?;
+    Err(exit::interrupted(format!(
+        "interrupted after {} of {} messages",
+        tally.done, tally.sent
+    )))
+}
+
+/// The PUBLISH properties from the flags; MQTT 5 only.
+fn message_properties(p: &MessageProperties, version: Version) -> Result<Properties> {
+    let props = Properties {
+        message_expiry_interval: p.message_expiry,
+        content_type: p.content_type.clone(),
+        payload_format_indicator: p.payload_format,
+        response_topic: p.response_topic.clone(),
+        correlation_data: p.correlation_data.clone().map(Bytes::from),
+        user_properties: p.user_property.clone(),
+        ..Properties::default()
+    };
+    if let Some(rt) = &props.response_topic {
+        topic::validate_name(rt).map_err(|e| exit::usage(format!("--response-topic: {e}")))?;
+    }
+    if version != Version::V5 && props != Properties::default() {
+        return Err(exit::usage(format!(
+            "message properties need MQTT 5 (-V 5), not -V {version}"
+        )));
+    }
+    Ok(props)
+}

@@ -1,0 +1,179 @@
+//! Where `pub`'s messages come from: -m, a file, stdin, stdin lines, JSON lines or random
+//! bytes, read by a task of their own into a bounded channel; every read is bounded by the
+//! largest payload the broker accepts.
+use std::time::Duration;
+
+use anyhow::Result;
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use super::jsonl::message_from_record;
+use crate::cli::pubsub::Encoding;
+use crate::cli::PubArgs;
+use crate::commands::input;
+use crate::exit;
+use crate::output::payload;
+use crate::protocol::{Publish, Version};
+
+/// One message to publish; `seq` counts from 1 (the line number for -l and --jsonl).
+pub struct Message {
+    pub seq: u64,
+    pub publish: Box<Publish>,
+}
+
+/// A problem in the input, reported after what was already read is published.
+pub struct InputError {
+    pub seq: u64,
+    pub message: String,
+}
+
+pub type Item = std::result::Result<Message, InputError>;
+
+/// The payload of -m, -f, -s, -n or --payload-size; None for the streaming sources. Files
+/// and standard input are read only up to the largest payload MQTT can carry.
+pub async fn fixed_payload(args: &PubArgs) -> Result<Option<Bytes>> {
+    if let Some(m) = &args.message {
+        let bytes = match args.encoding {
+            None => m.clone().into_bytes(),
+            Some(Encoding::Base64) => {
+                payload::unbase64(m).map_err(|e| exit::usage(format!("-m: {e}")))?
+            }
+            Some(Encoding::Hex) => {
+                payload::unhex(m).map_err(|e| exit::usage(format!("-m: {e}")))?
+            }
+        };
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    if let Some(f) = &args.file {
+        let bytes = input::read_file(f, input::MQTT_MAX_PAYLOAD)
+            .await
+            .map_err(|e| exit::usage(format!("-f {}: {e}", f.display())))?;
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    if args.stdin {
+        let bytes = input::Stdin::open()
+            .all(input::MQTT_MAX_PAYLOAD)
+            .await
+            .map_err(|e| exit::usage(format!("-s: {e}")))?;
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    if args.null {
+        return Ok(Some(Bytes::new()));
+    }
+    if let Some(size) = args.payload_size {
+        if size > input::MQTT_MAX_PAYLOAD as u64 {
+            return Err(exit::usage(
+                "--payload-size is larger than an MQTT packet can carry (256MiB)",
+            ));
+        }
+        let mut bytes = vec![0u8; size as usize];
+        fastrand::fill(&mut bytes);
+        return Ok(Some(Bytes::from(bytes)));
+    }
+    Ok(None)
+}
+
+async fn pause(interval: Option<Duration>, seq: u64) {
+    if let (Some(d), true) = (interval, seq > 1) {
+        tokio::time::sleep(d).await;
+    }
+}
+
+pub async fn repeat(
+    tx: mpsc::Sender<Item>,
+    template: Publish,
+    payload: Bytes,
+    n: u64,
+    interval: Option<Duration>,
+) {
+    for seq in 1..=n {
+        pause(interval, seq).await;
+        let publish = Box::new(Publish {
+            payload: payload.clone(),
+            ..template.clone()
+        });
+        if tx.send(Ok(Message { seq, publish })).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Each line of stdin as it arrives (only `\n` ends a line, and it is not part of the line),
+/// turned into an item by `make` (None skips the line); stops after the first error. A line
+/// longer than the largest payload the broker accepts is an error once that much has arrived.
+async fn read_stdin_lines(
+    tx: mpsc::Sender<Item>,
+    interval: Option<Duration>,
+    limit: input::Limit,
+    encoded: bool,
+    mut make: impl FnMut(u64, Vec<u8>) -> Option<Item>,
+) {
+    let mut stdin = input::Stdin::open();
+    let mut seq = 0;
+    loop {
+        // A record holds its payload encoded (hex takes twice the bytes) beside its fields.
+        let max = || match encoded {
+            true => limit.get().saturating_mul(2).saturating_add(1 << 20),
+            false => limit.get(),
+        };
+        let item = match stdin.line(max).await {
+            Ok(None) => return,
+            Ok(Some(line)) => {
+                seq += 1;
+                match make(seq, line) {
+                    Some(item) => item,
+                    None => continue,
+                }
+            }
+            Err(message) => Err(InputError {
+                seq: seq + 1,
+                message,
+            }),
+        };
+        let stop = item.is_err();
+        pause(interval, seq).await;
+        if tx.send(item).await.is_err() || stop {
+            return;
+        }
+    }
+}
+
+/// `-l`: every line is a payload, an empty one too.
+pub async fn read_lines(
+    tx: mpsc::Sender<Item>,
+    template: Publish,
+    interval: Option<Duration>,
+    limit: input::Limit,
+) {
+    read_stdin_lines(tx, interval, limit, false, |seq, line| {
+        let publish = Box::new(Publish {
+            payload: Bytes::from(line),
+            ..template.clone()
+        });
+        Some(Ok(Message { seq, publish }))
+    })
+    .await
+}
+
+/// `--jsonl`: every non-blank line is a message record.
+pub async fn read_jsonl(
+    tx: mpsc::Sender<Item>,
+    template: Publish,
+    version: Version,
+    interval: Option<Duration>,
+    limit: input::Limit,
+) {
+    read_stdin_lines(tx, interval, limit, true, |seq, line| {
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            return None;
+        }
+        Some(match message_from_record(&line, &template, version) {
+            Ok(publish) => Ok(Message {
+                seq,
+                publish: Box::new(publish),
+            }),
+            Err(message) => Err(InputError { seq, message }),
+        })
+    })
+    .await
+}
