@@ -115,3 +115,42 @@ fn qos_2_streams_survive_a_broker_killed_and_restored_from_an_older_snapshot() {
 fn qos_1_streams_survive_a_broker_killed_and_restored_from_an_older_snapshot() {
     crash_mid_stream("1", 60_000);
 }
+
+#[test]
+fn a_pub_no_clean_restarted_after_its_own_crash_finishes_the_stream() {
+    // The dead process's QoS 2 flows stay in the broker's session and count against its
+    // Receive Maximum: the new process is told "Quota exceeded", releases the ids it does not
+    // use, and goes on.
+    let b = Broker::plain();
+    let url = b.url("mqtt");
+    let args = [
+        "pub",
+        "-L",
+        &url,
+        "-i",
+        "crashing-pub",
+        "-t",
+        "c/t",
+        "-q",
+        "2",
+        "-l",
+        "--no-clean",
+    ];
+    let mut first = Spawned::spawn_with_stdin(mqtt().args(args));
+    let mut stdin = first.take_stdin().expect("stdin");
+    let lines: String = (1..=200_000).map(|i| format!("{i}\n")).collect();
+    let writer = thread::spawn(move || {
+        let _ = stdin.write_all(lines.as_bytes());
+    });
+    for _ in 0..2_000 {
+        first.next_line(T).expect("published records");
+    }
+    first.signal(libc::SIGKILL);
+    let _ = writer.join();
+    let _ = first.wait(T);
+    let input: String = (1..=2_000).map(|i| format!("again {i}\n")).collect();
+    let out = cmd::run_with_stdin(mqtt().args(args), input.as_bytes(), Duration::from_secs(30));
+    cmd::assert_success(&out);
+    assert_eq!(cmd::json_lines(&out.stdout).len(), 2_000);
+    eprintln!("restarted pub said:\n{}", cmd::stderr(&out));
+}

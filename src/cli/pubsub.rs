@@ -83,8 +83,10 @@ Examples:
   mqtt pub -t a -m 'aGVsbG8=' --encoding base64 --content-type text/plain --user-property k=v
 
 Exit codes: 0 every message sent as its QoS requires, 2 usage error (bad topic, unreadable file,
-malformed --jsonl line), 3 could not connect, 4 refused, 5 the broker rejected a message
-(its `published` record says which), 1 connection lost without --reconnect, 130 interrupted.";
+malformed --jsonl line, a message or line larger than the broker accepts: it is not sent),
+3 could not connect, 4 refused, 5 the broker rejected a message (its `published` record says
+which) or offers no QoS 2 (use -q 1), 1 connection lost without --reconnect, 130 interrupted
+(Ctrl-C/SIGTERM: what is in flight gets 5 s; a second signal exits at once).";
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("source").required(true).multiple(false)
@@ -159,7 +161,8 @@ pub struct PubArgs {
     #[arg(long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Message")]
     pub interval: Option<Duration>,
 
-    /// QoS 1/2 messages in flight at once [default: 256, or the broker's receive maximum when lower]
+    /// QoS 1/2 messages in flight at once [default: 256, or the broker's receive maximum when
+    /// lower; 20 over MQTT 3.1/3.1.1, which cannot announce one]
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Message")]
     pub max_inflight: Option<u16>,
 
@@ -206,7 +209,9 @@ Examples:
   mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker
 
 Exit codes: 0 count reached, stopped by Ctrl-C/SIGTERM, or reader went away; 6 -W elapsed
-first; 5 every subscription refused; 3 could not connect; 4 refused; 1 connection lost.";
+first (also while connecting or subscribing); 5 every subscription refused, or the connection
+closed over the SUBSCRIBE 3 times in a row; 3 could not connect; 4 refused; 1 connection lost;
+130 Ctrl-C/SIGTERM before the subscription was acknowledged.";
 
 #[derive(Debug, Args)]
 pub struct SubArgs {

@@ -46,9 +46,8 @@ pub enum Recovery {
     /// A new QoS 2 PUBLISH (DUP 0) with the id of one still awaiting its PUBREL: the broker
     /// lost that flow and reused the id. Delivered as the new message it is.
     ReusedPacketId { id: u16 },
-    /// "Quota exceeded" with only `inflight` of the broker's `limit` in flight: it holds ids of
-    /// flows that completed before it restarted from an older state. They were released again
-    /// (PUBREL), `released` of them.
+    /// "Quota exceeded" with only `inflight` of the broker's `limit` in flight: it holds QoS 2
+    /// flows we do not know. Every id not in use, `released` of them, was released (PUBREL).
     StaleIdsReleased {
         inflight: usize,
         limit: u16,
@@ -82,8 +81,8 @@ impl fmt::Display for Recovery {
             } => write!(
                 f,
                 "the broker's quota is exceeded with {inflight} of its {limit} messages in flight: \
-                 it still holds QoS 2 flows that completed before it restarted; releasing the \
-                 {released} packet ids used before"
+                 it holds QoS 2 flows this client does not know (restored from an older state, or \
+                 left by an earlier process); releasing the {released} packet ids not in use"
             ),
             Recovery::QuotaExceeded {
                 token,

@@ -13,40 +13,55 @@ pub const QUOTA_RETRIES: u32 = 8;
 const QUOTA_FIRST_WAIT: Duration = Duration::from_millis(100);
 const QUOTA_MAX_WAIT: Duration = Duration::from_secs(5);
 
-/// A set of packet ids (1 to 65535), 8 KiB whatever it holds.
-pub struct IdSet(Box<[u64; 1024]>);
+/// A set of packet ids (1 to 65535), 8 KiB however many it holds.
+pub struct IdSet {
+    bits: Box<[u64; 1024]>,
+    len: usize,
+}
 
 impl Default for IdSet {
     fn default() -> Self {
-        IdSet(Box::new([0; 1024]))
+        IdSet {
+            bits: Box::new([0; 1024]),
+            len: 0,
+        }
     }
 }
 
 impl IdSet {
     pub fn insert(&mut self, id: u16) {
-        self.0[usize::from(id >> 6)] |= 1 << (id & 63);
+        if !self.contains(id) {
+            self.bits[usize::from(id >> 6)] |= 1 << (id & 63);
+            self.len += 1;
+        }
     }
 
     /// Whether it was there.
     pub fn remove(&mut self, id: u16) -> bool {
-        let word = &mut self.0[usize::from(id >> 6)];
-        let had = *word & (1 << (id & 63)) != 0;
-        *word &= !(1 << (id & 63));
+        let had = self.contains(id);
+        if had {
+            self.bits[usize::from(id >> 6)] &= !(1 << (id & 63));
+            self.len -= 1;
+        }
         had
     }
 
     pub fn contains(&self, id: u16) -> bool {
-        self.0[usize::from(id >> 6)] & (1 << (id & 63)) != 0
+        self.bits[usize::from(id >> 6)] & (1 << (id & 63)) != 0
     }
 
-    /// Every id in the set, in order, emptying it.
-    pub fn take_all(&mut self) -> Vec<u16> {
-        let mut ids = Vec::new();
-        for (w, word) in self.0.iter_mut().enumerate() {
-            let mut bits = std::mem::take(word);
+    pub fn clear(&mut self) {
+        self.bits.fill(0);
+        self.len = 0;
+    }
+
+    /// Every id in the set, in order.
+    pub fn ids(&self) -> Vec<u16> {
+        let mut ids = Vec::with_capacity(self.len);
+        for (w, &word) in self.bits.iter().enumerate() {
+            let mut bits = word;
             while bits != 0 {
-                let b = bits.trailing_zeros();
-                ids.push((w as u16) << 6 | b as u16);
+                ids.push((w as u16) << 6 | bits.trailing_zeros() as u16);
                 bits &= bits - 1;
             }
         }
@@ -139,14 +154,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_id_set_holds_every_id_once_and_empties_in_order() {
+    fn an_id_set_holds_every_id_once_in_order() {
         let mut s = IdSet::default();
         for id in [65535, 1, 64, 63, 1] {
             s.insert(id);
         }
         assert!(s.contains(64) && !s.contains(2));
         assert!(s.remove(63) && !s.remove(63));
-        assert_eq!(s.take_all(), vec![1, 64, 65535]);
-        assert!(s.take_all().is_empty());
+        assert_eq!(s.ids(), vec![1, 64, 65535]);
+        s.clear();
+        assert!(s.ids().is_empty());
     }
 }

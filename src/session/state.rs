@@ -96,11 +96,12 @@ pub struct State {
     received: u64,
     /// "Quota exceeded" publishes to send again.
     quota: QuotaRetries,
-    /// Ids of our QoS 2 flows that completed: a broker restored from an older snapshot may
-    /// still hold them as awaiting PUBREL, and count them against its Receive Maximum.
-    qos2_done: IdSet,
-    /// Ids released again for such a broker (PUBREL sent, PUBCOMP due): not reused until then.
+    /// Ids released for a broker that holds QoS 2 flows we no longer know (restored from an
+    /// older snapshot, or left by an earlier process of this session): PUBREL sent, PUBCOMP
+    /// due. Not reused while others are free.
     releasing: IdSet,
+    /// A release of every free id was sent on this connection.
+    released: bool,
 }
 
 impl State {
@@ -130,8 +131,8 @@ impl State {
             receiving: true,
             received: 0,
             quota: QuotaRetries::default(),
-            qos2_done: IdSet::default(),
             releasing: IdSet::default(),
+            released: false,
             cfg,
         }
     }
@@ -244,15 +245,11 @@ impl State {
         entries.sort_by_key(|(_, o)| o.seq());
         let mut resend = Vec::with_capacity(entries.len());
         // Stale ids being released go first: until they are, the broker counts them.
+        self.released = false;
         if ack.session_present {
-            let releasing = self.releasing.take_all();
-            for &id in &releasing {
-                self.releasing.insert(id);
-                resend.push(pubrel(id, 0));
-            }
+            resend.extend(self.releasing.ids().into_iter().map(|id| pubrel(id, 0)));
         } else {
-            self.releasing.take_all();
-            self.qos2_done.take_all();
+            self.releasing.clear();
         }
         let mut events = Vec::new();
         for (id, entry) in entries {
@@ -292,18 +289,23 @@ impl State {
     }
 
     fn next_packet_id(&mut self) -> Result<u16, StateError> {
-        for _ in 0..=u16::MAX {
-            self.next_id = self.next_id.wrapping_add(1);
-            if self.next_id == 0 {
-                self.next_id = 1;
-            }
-            let id = self.next_id;
-            if !self.outgoing.contains_key(&id)
-                && !self.releasing.contains(id)
-                && !self.pending_sub.contains_key(&id)
-                && !self.pending_unsub.contains_key(&id)
-            {
-                return Ok(id);
+        // Ids being released only when no other is free (the broker handles our PUBREL before
+        // the PUBLISH that reuses the id, so the two cannot be confused).
+        for spare_releasing in [true, false] {
+            for _ in 0..=u16::MAX {
+                self.next_id = self.next_id.wrapping_add(1);
+                if self.next_id == 0 {
+                    self.next_id = 1;
+                }
+                let id = self.next_id;
+                if !self.outgoing.contains_key(&id)
+                    && !(spare_releasing && self.releasing.contains(id))
+                    && !self.pending_sub.contains_key(&id)
+                    && !self.pending_unsub.contains_key(&id)
+                {
+                    self.releasing.remove(id);
+                    return Ok(id);
+                }
             }
         }
         Err(StateError::NoPacketIdAvailable)
@@ -462,7 +464,6 @@ impl State {
                     let token = *token;
                     self.outgoing.remove(&ack.packet_id);
                     self.quota.forget(token);
-                    self.qos2_done.insert(ack.packet_id);
                     events.push(done(token, ack));
                 }
                 // The answer to releasing a stale id: expected, nothing to report.
@@ -537,8 +538,9 @@ impl State {
 
     /// A publish's flow ended with `ack` (PUBACK, or a PUBREC with an error): done, or, on
     /// "Quota exceeded", queued to be sent again after a doubling wait. A quota exceeded with
-    /// fewer in flight than the broker's Receive Maximum means it holds ids we no longer do
-    /// (restored from an older snapshot): every completed QoS 2 id is released again.
+    /// fewer in flight than the broker's Receive Maximum means it holds QoS 2 flows we do not
+    /// know (restored from an older snapshot, or left by a crashed process of this session):
+    /// every id not in use is released (PUBREL), once per connection.
     fn finish(
         &mut self,
         publish: Box<Publish>,
@@ -554,19 +556,31 @@ impl State {
             return;
         }
         let inflight = self.outgoing.len() + 1;
-        if inflight < usize::from(self.server_receive_maximum) {
-            let stale = self.qos2_done.take_all();
-            if !stale.is_empty() {
-                for &id in &stale {
+        // Only QoS 2 leaves state at the broker, and only an announced maximum tells.
+        if !self.released
+            && publish.qos == QoS::ExactlyOnce
+            && self.server_receive_maximum < u16::MAX
+            && inflight < usize::from(self.server_receive_maximum)
+        {
+            self.released = true;
+            let mut released = 0;
+            for id in 1..=u16::MAX {
+                if !self.outgoing.contains_key(&id)
+                    && id != ack.packet_id
+                    && !self.pending_sub.contains_key(&id)
+                    && !self.pending_unsub.contains_key(&id)
+                    && !self.releasing.contains(id)
+                {
                     self.releasing.insert(id);
                     out.push(pubrel(id, 0));
+                    released += 1;
                 }
-                events.push(Event::Recovery(Recovery::StaleIdsReleased {
-                    inflight,
-                    limit: self.server_receive_maximum,
-                    released: stale.len(),
-                }));
             }
+            events.push(Event::Recovery(Recovery::StaleIdsReleased {
+                inflight,
+                limit: self.server_receive_maximum,
+                released,
+            }));
         }
         match self.quota.exceeded(publish, token, now) {
             Some((attempt, retry_in)) => events.push(Event::Recovery(Recovery::QuotaExceeded {

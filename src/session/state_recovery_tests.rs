@@ -409,65 +409,66 @@ fn the_same_qos2_message_again_without_dup_is_a_resend_and_not_delivered_twice()
 }
 
 #[test]
-fn quota_exceeded_below_the_receive_maximum_releases_the_completed_qos2_ids_again() {
+fn quota_exceeded_below_the_receive_maximum_releases_every_id_not_in_use_once() {
     let now = Instant::now();
     let rm = Properties {
         receive_maximum: Some(20),
         ..Properties::default()
     };
+    let session = |present| ConnAck {
+        session_present: present,
+        properties: rm.clone(),
+        ..ConnAck::default()
+    };
     let mut s = connected_with(cfg(Version::V5), rm.clone(), now);
-    // Two QoS 2 flows complete.
-    let mut done_ids = Vec::new();
-    for token in 1..=2 {
-        let id = id_of(&s.publish(publish(QoS::ExactlyOnce), token, false).unwrap());
-        feed(&mut s, Packet::PubRec(ack(id, 0)), now).unwrap();
-        feed(&mut s, Packet::PubComp(ack(id, 0)), now).unwrap();
-        done_ids.push(id);
-    }
-    // The broker restarts from an older state that still holds them; our next one is refused.
-    s.on_connack(
-        &ConnAck {
-            session_present: true,
-            properties: rm.clone(),
-            ..ConnAck::default()
-        },
-        Version::V5,
-        now,
-    );
-    let id = id_of(&s.publish(publish(QoS::ExactlyOnce), 3, false).unwrap());
+    // The broker restarted from an older state (or an earlier process left flows): it counts
+    // flows we do not know, and refuses our second message in flight.
+    s.on_connack(&session(true), Version::V5, now);
+    let first = id_of(&s.publish(publish(QoS::ExactlyOnce), 1, false).unwrap());
+    let id = id_of(&s.publish(publish(QoS::ExactlyOnce), 2, false).unwrap());
     let (out, ev) = feed(&mut s, Packet::PubRec(ack(id, 0x97)), now).unwrap();
-    let released: Vec<Packet> = done_ids
+    assert_eq!(
+        out.len(),
+        65533,
+        "every id but the one in flight and the refused one"
+    );
+    assert!(out
         .iter()
-        .map(|&i| Packet::PubRel(ack(i, 0)))
-        .collect();
-    assert_eq!(out, released);
+        .all(|p| matches!(p, Packet::PubRel(a) if a.packet_id != first && a.packet_id != id)));
     assert!(matches!(
         ev[..],
         [
             Event::Recovery(Recovery::StaleIdsReleased {
-                inflight: 1,
+                inflight: 2,
                 limit: 20,
-                released: 2
+                released: 65533
             }),
-            Event::Recovery(Recovery::QuotaExceeded { token: 3, .. })
+            Event::Recovery(Recovery::QuotaExceeded { token: 2, .. })
         ]
     ));
-    // Not reused while released; a reconnect with the session releases them again, first.
-    let next = id_of(&s.publish(publish(QoS::ExactlyOnce), 4, false).unwrap());
-    assert!(!done_ids.contains(&next));
-    let (resend, _) = s.on_connack(
-        &ConnAck {
-            session_present: true,
-            properties: rm,
-            ..ConnAck::default()
-        },
-        Version::V5,
-        now,
-    );
-    assert_eq!(resend[..2], released[..]);
-    // Their PUBCOMPs are expected: nothing to report.
-    for &i in &done_ids {
-        let (_, ev) = feed(&mut s, Packet::PubComp(ack(i, 0x92)), now).unwrap();
+    // Once per connection.
+    let third = id_of(&s.publish(publish(QoS::ExactlyOnce), 3, false).unwrap());
+    assert_eq!(third, id, "the one id neither in flight nor being released");
+    let (out, ev) = feed(&mut s, Packet::PubRec(ack(third, 0x97)), now).unwrap();
+    assert!(out.is_empty());
+    assert!(matches!(
+        ev[..],
+        [Event::Recovery(Recovery::QuotaExceeded { .. })]
+    ));
+    // Answers to the releases are expected: nothing to report; the ids are free again.
+    for released in [id + 1, id + 2] {
+        let (_, ev) = feed(&mut s, Packet::PubComp(ack(released, 0x92)), now).unwrap();
         assert!(ev.is_empty(), "{ev:?}");
     }
+    // A reconnect to the same session releases what is still unanswered, first.
+    let (resend, _) = s.on_connack(&session(true), Version::V5, now);
+    assert!(matches!(resend[0], Packet::PubRel(_)));
+    assert_eq!(
+        resend.len(),
+        65533 - 2 + 1,
+        "65531 releases, then the resent publish"
+    );
+    // Without the session, there is nothing to release.
+    let (resend, _) = s.on_connack(&session(false), Version::V5, now);
+    assert!(resend.iter().all(|p| matches!(p, Packet::Publish(_))));
 }
