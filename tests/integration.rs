@@ -8,5 +8,6 @@ mod faults;
 mod generate;
 mod harness_selftest;
 mod hostile;
+mod interop;
 mod profile;
 mod pubsub;
