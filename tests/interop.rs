@@ -83,8 +83,24 @@ fn run_on(
             version,
             access,
         });
-        eprintln!("interop: {check} | {kind} | {version} | ok");
+        let notes = NOTES.with(|n| n.take());
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        };
+        eprintln!("interop: {check} | {kind} | {version} | ok{notes}");
     }
+}
+
+thread_local! {
+    /// What a check left out on this kind and version, for its `ok` line.
+    static NOTES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Add to the `ok` line of the running check what it left out (`QoS 2 pending: ...`).
+fn note(what: String) {
+    NOTES.with(|n| n.borrow_mut().push(what));
 }
 
 // ---------------------------------------------------------------------------------------------

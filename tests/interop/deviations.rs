@@ -28,16 +28,17 @@ fn run_unversioned(port: u16, command: &str, args: &[&str]) -> Output {
     )
 }
 
-/// The port where a v5 CONNECT is answered by a close: rumqttd's 3.1.1 listener, RabbitMQ's.
+/// The 3.1.1 port of `kind` (rumqttd's 3.1.1 listener; the only one of the others).
 fn v3_only_port(kind: Kind) -> Option<u16> {
     broker(kind, Access::Anonymous).map(|s| s.port(Version::V3_1_1))
 }
 
-fn with_v5_a_close_instead_of_a_connack_is_reported_as_such(kind: Kind) {
+/// `conn -V <version>` to a port that answers that version's CONNECT by closing: exit 3, said so.
+fn a_close_instead_of_a_connack_is_reported_as_such(kind: Kind, version: &str) {
     let Some(port) = v3_only_port(kind) else {
         return;
     };
-    let out = run_unversioned(port, "conn", &["-V", "5"]);
+    let out = run_unversioned(port, "conn", &["-V", version]);
     cmd::assert_code(&out, 3);
     let err = cmd::stderr(&out);
     assert!(
@@ -48,12 +49,24 @@ fn with_v5_a_close_instead_of_a_connack_is_reported_as_such(kind: Kind) {
 
 #[test]
 fn rumqttd_v3_listener_closing_a_v5_connect_is_reported_with_v_5() {
-    with_v5_a_close_instead_of_a_connack_is_reported_as_such(Kind::Rumqttd);
+    a_close_instead_of_a_connack_is_reported_as_such(Kind::Rumqttd, "5");
 }
 
 #[test]
 fn rabbitmq_closing_a_v5_connect_is_reported_with_v_5() {
-    with_v5_a_close_instead_of_a_connack_is_reported_as_such(Kind::Rabbitmq);
+    a_close_instead_of_a_connack_is_reported_as_such(Kind::Rabbitmq, "5");
+}
+
+/// rumqttd's 3.1.1 listener and amqtt do not speak 3.1 either, and close rather than answer
+/// "unacceptable protocol version".
+#[test]
+fn rumqttd_v3_listener_closing_a_3_1_connect_is_reported_with_v_3_1() {
+    a_close_instead_of_a_connack_is_reported_as_such(Kind::Rumqttd, "3.1");
+}
+
+#[test]
+fn amqtt_closing_a_3_1_connect_is_reported_with_v_3_1() {
+    a_close_instead_of_a_connack_is_reported_as_such(Kind::Amqtt, "3.1");
 }
 
 /// Fix (a) of #10: without `-V`, a close in answer to the v5 CONNECT is retried with 3.1.1, by

@@ -36,9 +36,15 @@ pub(super) fn pending(p: &Peer, qos: u8) -> Option<&'static str> {
 
 /// Run `case` at every QoS level the kind delivers, but the pending ones.
 fn at_each_qos(p: &Peer, case: fn(&Peer, u8)) {
+    if !p.kind().has(Need::Qos2) {
+        super::note("no QoS 2".into());
+    }
     for qos in qos_levels(p.kind()) {
         match pending(p, qos) {
-            Some(why) => eprintln!("interop: {} QoS {qos}: pending, {why}", p.label()),
+            Some(why) => {
+                eprintln!("interop: {} QoS {qos}: pending, {why}", p.label());
+                super::note(format!("QoS {qos} pending"));
+            }
             None => case(p, qos),
         }
     }

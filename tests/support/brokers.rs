@@ -253,7 +253,12 @@ impl Server {
             .prefix(&format!("mqtt-{}-", kind.name()))
             .tempdir()
             .expect("create broker temp dir");
+        let started = std::time::Instant::now();
         let (running, ports, log_path) = launch::start(kind, access, &programs, dir.path());
+        eprintln!(
+            "interop: started {kind} ({access:?}) on {ports:?} in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
         Ok(Server {
             kind,
             access,
