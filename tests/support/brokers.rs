@@ -202,9 +202,12 @@ impl Kind {
         if missing.is_empty() {
             Ok(wanted)
         } else {
+            let how = match self {
+                Kind::Mosquitto => "apt-get install mosquitto mosquitto-clients",
+                _ => INSTALL,
+            };
             Err(format!(
-                "{} is not installed ({} missing): run `{INSTALL}` (.ci/run does; mosquitto \
-                 comes with .ci/run's system packages)",
+                "{} is not installed ({} missing): run `{how}` (.ci/run does)",
                 self.name(),
                 missing.join(", ")
             ))
