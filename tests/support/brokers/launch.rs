@@ -75,14 +75,12 @@ pub(super) fn start(
                     .allow_anonymous(false),
             };
             let b = Broker::start(config);
-            let port = b.port();
-            let ports = kind.caps().versions.iter().map(|v| (*v, port)).collect();
+            let ports = versioned(kind, &[b.port()]);
             (Running::Mosquitto(Box::new(b)), ports, log)
         }
         Kind::Rabbitmq => {
             let (node, port) = rabbitmq::Node::start(programs, dir, &log);
-            let ports = kind.caps().versions.iter().map(|v| (*v, port)).collect();
-            (Running::Rabbitmq(node), ports, log)
+            (Running::Rabbitmq(node), versioned(kind, &[port]), log)
         }
         Kind::Rumqttd | Kind::Amqtt | Kind::Aedes => {
             prepare(kind, access, programs, dir);
@@ -92,24 +90,7 @@ pub(super) fn start(
                 let mut cmd = command(kind, access, programs, dir, &ports);
                 let mut child = spawn_logged(&mut cmd, &log);
                 match wait_ready(&mut child, &ports, &log, READY_TIMEOUT) {
-                    Ok(()) => {
-                        let versioned = kind
-                            .caps()
-                            .versions
-                            .iter()
-                            .map(|v| {
-                                (
-                                    *v,
-                                    if *v == Version::V5 {
-                                        ports[ports.len() - 1]
-                                    } else {
-                                        ports[0]
-                                    },
-                                )
-                            })
-                            .collect();
-                        return (Running::Process(child), versioned, log);
-                    }
+                    Ok(()) => return (Running::Process(child), versioned(kind, &ports), log),
                     Err(Fail::Retry(out)) => last = out,
                     Err(Fail::Fatal(out)) => panic!("{kind} failed to start: {cmd:?}\n{out}"),
                 }
@@ -117,6 +98,19 @@ pub(super) fn start(
             panic!("{kind} could not bind free ports in {START_ATTEMPTS} attempts\n{last}")
         }
     }
+}
+
+/// The port of each version: rumqttd has a 3.1.1 listener (`ports[0]`) and a 5 one
+/// (`ports[1]`); the others serve every version on one port.
+fn versioned(kind: Kind, ports: &[u16]) -> Vec<(Version, u16)> {
+    kind.caps()
+        .versions
+        .iter()
+        .map(|v| match (kind, v) {
+            (Kind::Rumqttd, Version::V5) => (*v, ports[1]),
+            _ => (*v, ports[0]),
+        })
+        .collect()
 }
 
 /// Files written once per broker before any attempt: password files.
