@@ -4,7 +4,9 @@
 //!   the "unsupported protocol version" CONNACK;
 //! - rumqttd (`$` filters other than `$share`) and RabbitMQ (filters outside the user's topic
 //!   permissions) refuse a subscription by closing the connection, not with a SUBACK 0x80;
-//! - RabbitMQ answers a QoS 2 PUBLISH with a PUBACK.
+//! - RabbitMQ answers a QoS 2 PUBLISH with a PUBACK;
+//! - rumqttd closes the connection on a wrong password and on keepalive 0, amqtt and rumqttd's
+//!   3.1.1 listener on a 3.1 CONNECT.
 //!
 //! The `#[ignore]`d tests expect the client fixes of issue #10; enable them once merged.
 
@@ -67,6 +69,27 @@ fn rumqttd_v3_listener_closing_a_3_1_connect_is_reported_with_v_3_1() {
 #[test]
 fn amqtt_closing_a_3_1_connect_is_reported_with_v_3_1() {
     a_close_instead_of_a_connack_is_reported_as_such(Kind::Amqtt, "3.1");
+}
+
+/// rumqttd refuses keepalive 0 (no keepalive) by closing the connection as well.
+#[test]
+fn rumqttd_closing_a_connect_without_keepalive_is_reported() {
+    let Some(server) = broker(Kind::Rumqttd, Access::Anonymous) else {
+        return;
+    };
+    for v in Kind::Rumqttd.caps().versions {
+        let port = server.port(*v);
+        let out = run_unversioned(port, "conn", &["-V", v.flag(), "-k", "0"]);
+        cmd::assert_code(&out, 3);
+        let err = cmd::stderr(&out);
+        assert!(
+            err.contains("closed the connection without a CONNACK"),
+            "rumqttd {v}: {err}"
+        );
+        // The same CONNECT with a keepalive is accepted.
+        let out = run_unversioned(port, "conn", &["-V", v.flag(), "-k", "30"]);
+        cmd::assert_success(&out);
+    }
 }
 
 /// Fix (a) of #10: without `-V`, a close in answer to the v5 CONNECT is retried with 3.1.1, by
