@@ -9,6 +9,7 @@ mod faults;
 mod generate;
 mod harness_selftest;
 mod hostile;
+mod interop;
 mod profile;
 mod pubsub;
 mod trust;

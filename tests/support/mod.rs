@@ -1,8 +1,10 @@
 //! The integration-test harness: a real broker, a fake one, and the binary under test.
 
 pub mod broker;
+pub mod brokers;
 pub mod cmd;
 pub mod fake;
+pub mod peer;
 pub mod subscribed;
 
 #[allow(unused_imports)]
