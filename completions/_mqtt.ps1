@@ -104,7 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Quality of service')
             [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Publish the message N times')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Wait DURATION between messages (with --repeat, -l or --jsonl)')
-            [CompletionResult]::new('--max-inflight', '--max-inflight', [CompletionResultType]::ParameterName, 'QoS 1/2 messages in flight at once [default: 256, or the broker''s receive maximum when lower]')
+            [CompletionResult]::new('--max-inflight', '--max-inflight', [CompletionResultType]::ParameterName, 'QoS 1/2 messages in flight at once [default: 256, or the broker''s receive maximum when lower; 20 over MQTT 3.1/3.1.1, which cannot announce one]')
             [CompletionResult]::new('--coalesce', '--coalesce', [CompletionResultType]::ParameterName, 'While the broker acknowledges a stream of messages (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many acknowledgements (about half the CPU per message); kept below a third of the time the broker needs for half the window in flight, so that it never runs dry. 0 turns it off')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Message expiry interval (MQTT 5), e.g. 30s')
             [CompletionResult]::new('--message-expiry', '--message-expiry', [CompletionResultType]::ParameterName, 'Message expiry interval (MQTT 5), e.g. 30s')

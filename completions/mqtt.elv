@@ -99,7 +99,7 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --qos 'Quality of service'
             cand --repeat 'Publish the message N times'
             cand --interval 'Wait DURATION between messages (with --repeat, -l or --jsonl)'
-            cand --max-inflight 'QoS 1/2 messages in flight at once [default: 256, or the broker''s receive maximum when lower]'
+            cand --max-inflight 'QoS 1/2 messages in flight at once [default: 256, or the broker''s receive maximum when lower; 20 over MQTT 3.1/3.1.1, which cannot announce one]'
             cand --coalesce 'While the broker acknowledges a stream of messages (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many acknowledgements (about half the CPU per message); kept below a third of the time the broker needs for half the window in flight, so that it never runs dry. 0 turns it off'
             cand -e 'Message expiry interval (MQTT 5), e.g. 30s'
             cand --message-expiry 'Message expiry interval (MQTT 5), e.g. 30s'

@@ -91,7 +91,7 @@ hex\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l repeat -d 'Publish the message N times' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l interval -d 'Wait DURATION between messages (with --repeat, -l or --jsonl)' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-inflight -d 'QoS 1/2 messages in flight at once [default: 256, or the broker\'s receive maximum when lower]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-inflight -d 'QoS 1/2 messages in flight at once [default: 256, or the broker\'s receive maximum when lower; 20 over MQTT 3.1/3.1.1, which cannot announce one]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l coalesce -d 'While the broker acknowledges a stream of messages (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many acknowledgements (about half the CPU per message); kept below a third of the time the broker needs for half the window in flight, so that it never runs dry. 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s e -l message-expiry -d 'Message expiry interval (MQTT 5), e.g. 30s' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l content-type -d 'Content type (MQTT 5)' -r

@@ -211,7 +211,7 @@ Examples:
 Exit codes: 0 count reached, stopped by Ctrl-C/SIGTERM, or reader went away; 6 -W elapsed
 first (also while connecting or subscribing); 5 every subscription refused, or the connection
 closed over the SUBSCRIBE 3 times in a row; 3 could not connect; 4 refused; 1 connection lost;
-130 Ctrl-C/SIGTERM before the subscription was acknowledged.";
+130 Ctrl-C/SIGTERM while still connecting.";
 
 #[derive(Debug, Args)]
 pub struct SubArgs {

@@ -52,14 +52,21 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         .map(|t| tokio::time::Instant::from_std(started + t));
     // Connecting and subscribing are waits like any other: -W and the signals end them (a
     // broker that never answers SUBSCRIBE, or closes the connection over it, cannot hold sub).
-    let setup = async {
-        // Messages are acknowledged once printed and flushed, so one that is not printed (after
-        // -C, on a signal) stays with the broker for the next session.
-        let mut session =
-            common::connect(&opts, &args.reconnect, None, None, args.queue.max(16), true).await?;
-        // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
-        // the CONNACK) are held here and printed first.
-        let mut early = VecDeque::new();
+    // Messages are acknowledged once printed and flushed, so one that is not printed (after
+    // -C, on a signal) stays with the broker for the next session.
+    let connecting = common::connect(&opts, &args.reconnect, None, None, args.queue.max(16), true);
+    let mut session = tokio::select! {
+        s = connecting => s?,
+        _ = sleep_until(deadline) => return Err(exit::timeout(format!(
+            "timed out after 0 messages: not connected within {}",
+            humantime::format_duration(args.timeout.unwrap_or_default())
+        ))),
+        _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting")),
+    };
+    // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
+    // the CONNACK) are held here and printed first.
+    let mut early = VecDeque::new();
+    let subscribing = async {
         if !args.unsubscribe.is_empty() {
             let unsub = Unsubscribe {
                 filters: args.unsubscribe.clone(),
@@ -72,20 +79,31 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             .await?;
         }
         send(&session, Request::Subscribe(subscribe)).await?;
-        let Event::SubAck(ack) =
-            wait_for(&mut session, &mut early, |e| matches!(e, Event::SubAck(_))).await?
-        else {
-            unreachable!("wait_for returns the event it matched")
-        };
-        Ok::<_, anyhow::Error>((session, early, ack))
+        match wait_for(&mut session, &mut early, |e| matches!(e, Event::SubAck(_))).await? {
+            Event::SubAck(ack) => Ok(Some(ack)),
+            _ => unreachable!("wait_for returns the event it matched"),
+        }
     };
-    let (mut session, mut early, ack) = tokio::select! {
-        r = setup => r?,
-        _ = sleep_until(deadline) => return Err(exit::timeout(format!(
+    let subscribed: Result<Option<Box<crate::protocol::SubAck>>> = tokio::select! {
+        r = subscribing => r,
+        _ = sleep_until(deadline) => Err(exit::timeout(format!(
             "timed out after 0 messages: the subscription was not acknowledged within {}",
             humantime::format_duration(args.timeout.unwrap_or_default())
         ))),
-        _ = signals.recv() => return Err(exit::interrupted("interrupted before the subscription was acknowledged")),
+        _ = signals.recv() => Ok(None),
+    };
+    let ack = match subscribed {
+        Ok(Some(ack)) => ack,
+        // A signal: stopped as at any other time, with a DISCONNECT.
+        Ok(None) => {
+            disconnect(&mut session, STOP_GRACE).await;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) if exit::code_for(&e) == exit::TIMEOUT => {
+            disconnect(&mut session, STOP_GRACE).await;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
     };
     let mut acks: Vec<(u16, QoS)> = Vec::new();
     let mut out = ThreadedOutput::new();

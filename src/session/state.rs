@@ -299,7 +299,7 @@ impl State {
                 }
                 let id = self.next_id;
                 if !self.outgoing.contains_key(&id)
-                    && !(spare_releasing && self.releasing.contains(id))
+                    && (!spare_releasing || !self.releasing.contains(id))
                     && !self.pending_sub.contains_key(&id)
                     && !self.pending_unsub.contains_key(&id)
                 {

@@ -113,13 +113,11 @@ fn without_v_a_close_of_the_v5_connect_is_retried_with_3_1_1(kind: Kind) {
 }
 
 #[test]
-#[ignore = "needs the client fix from #10: without -V, a close in answer to a v5 CONNECT is retried with 3.1.1"]
 fn rumqttd_v3_listener_without_v_is_connected_with_3_1_1() {
     without_v_a_close_of_the_v5_connect_is_retried_with_3_1_1(Kind::Rumqttd);
 }
 
 #[test]
-#[ignore = "needs the client fix from #10: without -V, a close in answer to a v5 CONNECT is retried with 3.1.1"]
 fn rabbitmq_without_v_is_connected_with_3_1_1() {
     without_v_a_close_of_the_v5_connect_is_retried_with_3_1_1(Kind::Rabbitmq);
 }
@@ -148,7 +146,6 @@ fn a_filter_refused_by_closing_exits_5_naming_it(kind: Kind, access: Access, fil
 }
 
 #[test]
-#[ignore = "needs the client fix from #10: a connection closed right after each SUBSCRIBE 3 times in a row exits 5 naming the filter"]
 fn rumqttd_refusing_a_dollar_filter_by_closing_exits_5_naming_it() {
     a_filter_refused_by_closing_exits_5_naming_it(
         Kind::Rumqttd,
@@ -158,7 +155,6 @@ fn rumqttd_refusing_a_dollar_filter_by_closing_exits_5_naming_it() {
 }
 
 #[test]
-#[ignore = "needs the client fix from #10: a connection closed right after each SUBSCRIBE 3 times in a row exits 5 naming the filter"]
 fn rabbitmq_refusing_a_filter_outside_the_permissions_exits_5_naming_it() {
     a_filter_refused_by_closing_exits_5_naming_it(
         Kind::Rabbitmq,
@@ -169,7 +165,6 @@ fn rabbitmq_refusing_a_filter_outside_the_permissions_exits_5_naming_it() {
 
 /// Fix (c) of #10: a PUBACK to a QoS 2 PUBLISH is "the broker does not support QoS 2" (exit 5).
 #[test]
-#[ignore = "needs the client fix from #10: a PUBACK to a QoS 2 publish exits 5 saying the broker does not support QoS 2"]
 fn rabbitmq_answering_qos_2_with_a_puback_exits_5_saying_it_has_no_qos_2() {
     let Some(server) = broker(Kind::Rabbitmq, Access::Anonymous) else {
         return;
