@@ -37,6 +37,7 @@ pub mod pacer;
 pub mod rate;
 pub mod report;
 pub mod stats;
+pub mod written;
 
 use client::ClientReport;
 use header::HEADER_LEN;
