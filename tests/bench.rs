@@ -269,6 +269,9 @@ fn loss_is_reported_when_the_broker_drops_messages() {
             "100",
             "-s",
             "32",
+            // What is lost never comes: do not wait the whole 5 s for it.
+            "--drain",
+            "1s",
         ],
     ));
     let (sent, received, lost) = (u(&s, "sent"), u(&s, "received"), u(&s, "lost"));

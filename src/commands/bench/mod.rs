@@ -935,10 +935,13 @@ impl Collector {
     }
 
     /// Wait for the last messages: until all that can be expected arrived, nothing arrived
-    /// for half a second, or --drain passed.
+    /// for half a second (only where messages may be lost: QoS 0, or an inexact count), or
+    /// --drain passed. mosquitto with a backlog of QoS 2 messages for a subscriber can pause
+    /// its deliveries for longer than that.
     async fn drain(&mut self) {
         let until = Instant::now() + self.plan.drain;
         let target = exact_expected(&self.plan, &self.shared);
+        let lossless = target.is_some() && self.plan.qos.min(self.plan.sub_qos) != QoS::AtMostOnce;
         let mut last = self.shared.received.load(Relaxed);
         let mut last_change = Instant::now();
         loop {
@@ -951,7 +954,7 @@ impl Collector {
             }
             if self.closing()
                 || target.is_some_and(|t| got >= t)
-                || now.duration_since(last_change) >= Duration::from_millis(500)
+                || (!lossless && now.duration_since(last_change) >= Duration::from_millis(500))
                 || now >= until
             {
                 return;
