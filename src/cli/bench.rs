@@ -268,9 +268,13 @@ pub struct PublishArgs {
     #[arg(short = 'I', long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Publish")]
     pub interval: Option<Duration>,
 
-    /// QoS 1/2 messages in flight per publisher (also capped by the broker's receive maximum)
-    #[arg(long, default_value = "32", value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Publish")]
-    pub max_inflight: u16,
+    /// QoS 1/2 messages in flight per publisher, capped by the broker's Receive Maximum
+    /// [default: 32; 20 over MQTT 3.1/3.1.1]
+    ///
+    /// MQTT 3.1/3.1.1 has no Receive Maximum, and mosquitto drops QoS 2 messages beyond its 20
+    /// in flight without a word.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Publish")]
+    pub max_inflight: Option<u16>,
 
     /// As fast as possible (neither --rate nor -I): at most this long an idle thread waits
     /// before sleeping on its sockets, so that each wake-up handles many packets (far less CPU

@@ -19,6 +19,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::header::{encode_publish, Header};
+use super::limits;
 use super::pacer::PRECISE_NS;
 use super::rate::{grid_for, Schedule};
 use super::stats::SeqTracker;
@@ -273,13 +274,11 @@ impl<'a> Conn<'a> {
             let position = (index - plan.pubs.start) as usize;
             let id = plan.client_id(role, index);
             let has_seq = plan.topic.contains("%s");
-            let window = usize::from(
-                props
-                    .receive_maximum
-                    .unwrap_or(u16::MAX)
-                    .min(plan.max_inflight)
-                    .max(1),
-            );
+            let window = usize::from(limits::window(
+                plan.max_inflight,
+                hs.version,
+                props.receive_maximum,
+            ));
             let flood = plan.rate.is_none() && plan.interval.is_none();
             let floor = match plan.qos {
                 _ if !flood => 0,

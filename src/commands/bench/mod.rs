@@ -33,6 +33,7 @@ use crate::session::{transport, ConnectOptions};
 pub mod client;
 pub mod coalesce;
 pub mod header;
+pub mod limits;
 pub mod pacer;
 pub mod rate;
 pub mod report;
@@ -145,7 +146,8 @@ pub struct Plan {
     /// This process's share of --rate.
     pub rate: Option<f64>,
     pub interval: Option<Duration>,
-    pub max_inflight: u16,
+    /// --max-inflight; the default depends on the protocol version (see `limits::window`).
+    pub max_inflight: Option<u16>,
     /// Most time idle threads wait before sleeping on their sockets (as fast as possible only).
     pub coalesce: Duration,
     pub count: Option<u64>,
@@ -342,7 +344,7 @@ impl Plan {
             body: Bytes::new(),
             rate: None,
             interval: None,
-            max_inflight: 32,
+            max_inflight: None,
             coalesce: Duration::ZERO,
             count: None,
             limit: None,
