@@ -664,3 +664,44 @@ fn qos2_over_mqtt_3_loses_nothing_into_mosquittos_in_flight_limit() {
         describe(&out)
     );
 }
+
+/// mosquitto with `max_packet_size 256` announces it to MQTT 5 clients; a run whose PUBLISH
+/// packets cannot fit stops at the first CONNACK, before publishing, as a usage error naming
+/// the limit and the payload size that fits. Before, the default 256-byte payload made the
+/// broker disconnect every publisher, and the run exited 0, "complete".
+#[test]
+fn a_payload_beyond_the_brokers_maximum_packet_size_is_a_usage_error_naming_the_limit() {
+    let b = Broker::start(BrokerConfig::new().max_packet_size(256));
+    for (scenario, args) in [
+        ("pub", &["-c", "2", "-q", "1", "--count", "10"][..]),
+        ("pubsub", &["-c", "2", "-q", "1", "--count", "10"]),
+    ] {
+        let out = cmd::run(&mut bench(&b, scenario, args), T);
+        assert_code(&out, 2);
+        let err = cmd::stderr(&out);
+        assert!(
+            err.contains("Maximum Packet Size is 256 bytes") && err.contains("use -s 241 or less"),
+            "{scenario}: {}",
+            describe(&out)
+        );
+        assert!(
+            records(&json_lines(&out.stdout), "summary").is_empty(),
+            "{scenario}: {}",
+            describe(&out)
+        );
+    }
+    assert!(
+        !b.log().contains("disconnected due to malformed packet")
+            && !b.log().to_lowercase().contains("too large"),
+        "the broker saw an oversized packet:\n{}",
+        b.log()
+    );
+    // What fits is sent: 1 + 2 + 2 + "bench/0" + 2 + 1 + 241 = 256 bytes.
+    let s = summary_of(&mut bench(
+        &b,
+        "pub",
+        &["-c", "2", "-q", "1", "--count", "10", "-s", "241"],
+    ));
+    assert_eq!((u(&s, "sent"), u(&s, "acked")), (20, 20), "{s}");
+    assert_eq!(s["errors"], serde_json::json!({}), "{s}");
+}

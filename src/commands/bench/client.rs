@@ -93,10 +93,22 @@ pub async fn run(
             return ClientReport::default();
         }
     };
+    // A broker that announces a Maximum Packet Size the messages do not fit gets none of them.
+    let too_large = hs
+        .connack
+        .properties
+        .maximum_packet_size
+        .and_then(|max| limits::too_large(&plan, hs.version, max));
     shared.connected.fetch_add(1, Relaxed);
     shared.connects_done.fetch_add(1, Relaxed);
     let mut conn = Conn::new(&plan, &shared, hs, role, index);
-    let report = conn.serve(ctl).await;
+    let report = match too_large {
+        Some(why) => {
+            let _ = shared.too_large.set(why);
+            conn.finish(true).await
+        }
+        None => conn.serve(ctl).await,
+    };
     shared.connected.fetch_sub(1, Relaxed);
     report
 }

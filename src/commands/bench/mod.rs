@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
@@ -622,6 +622,9 @@ pub struct Shared {
     /// Whether each local subscriber's subscription was granted.
     pub sub_ok: Vec<AtomicBool>,
     pub errors: Mutex<BTreeMap<String, (u64, String)>>,
+    /// Set from the first CONNACK whose Maximum Packet Size the messages do not fit: the run
+    /// stops before publishing, a usage error.
+    pub too_large: OnceLock<String>,
     pub connect_failures: Mutex<BTreeMap<String, (u64, String)>>,
     pub hists: Mutex<Hists>,
 }
@@ -665,6 +668,7 @@ impl Shared {
             pub_sent: (0..pubs).map(|_| AtomicU64::new(0)).collect(),
             sub_ok: (0..subs).map(|_| AtomicBool::new(false)).collect(),
             errors: Mutex::new(BTreeMap::new()),
+            too_large: OnceLock::new(),
             connect_failures: Mutex::new(BTreeMap::new()),
             hists: Mutex::new(Hists {
                 connect: stats::histogram(),
@@ -790,9 +794,17 @@ impl Collector {
         }
     }
 
+    /// Stop the run once a CONNACK said that its messages cannot fit.
+    fn stop_if_too_large(&self) {
+        if self.shared.too_large.get().is_some() && !self.closing() {
+            self.ctl.send_replace(Phase::Close);
+        }
+    }
+
     async fn wait(&mut self, cond: impl Fn(&Shared) -> bool, deadline: Option<Instant>) -> Wait {
         loop {
             self.snapshot();
+            self.stop_if_too_large();
             if self.closing() {
                 return Wait::Closing;
             }
@@ -808,6 +820,7 @@ impl Collector {
 
     async fn launch(&mut self, role: Role, range: Range<u64>, sem: &Arc<Semaphore>) {
         for index in range {
+            self.stop_if_too_large();
             if self.closing() {
                 return;
             }
@@ -1109,6 +1122,9 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         }
     };
     progress.finish();
+    if let Some(why) = shared.too_large.get() {
+        return Err(exit::usage(why));
+    }
     let elapsed = t0.elapsed();
     let summary = report::summarize(&plan, &shared, &outcome, elapsed)?;
     let line = serde_json::to_string(&summary)?;
