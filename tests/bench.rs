@@ -253,27 +253,39 @@ fn separate_pub_and_sub_processes() {
 fn loss_is_reported_when_the_broker_drops_messages() {
     // A subscriber that takes one message at a time and a queue of 10: a burst overflows it.
     let b = Broker::start(BrokerConfig::new().max_queued_messages(10));
-    let s = summary_of(&mut bench(
-        &b,
-        "pubsub",
-        &[
-            "-c",
-            "5",
-            "-q",
-            "1",
-            "--count",
-            "2000",
-            "--receive-maximum",
-            "1",
-            "--max-inflight",
-            "100",
-            "-s",
-            "32",
-            // What is lost never comes: do not wait the whole 5 s for it.
-            "--drain",
-            "1s",
-        ],
-    ));
+    let out = cmd::run(
+        &mut bench(
+            &b,
+            "pubsub",
+            &[
+                "-c",
+                "5",
+                "-q",
+                "1",
+                "--count",
+                "2000",
+                "--receive-maximum",
+                "1",
+                "--max-inflight",
+                "100",
+                "-s",
+                "32",
+                // What is lost never comes: do not wait the whole 5 s for it.
+                "--drain",
+                "1s",
+            ],
+        ),
+        T,
+    );
+    // Lost QoS 1 messages fail the run.
+    assert_code(&out, 1);
+    assert!(
+        cmd::stderr(&out).contains("QoS 1 messages were lost"),
+        "{}",
+        describe(&out)
+    );
+    let s = last_summary(&out);
+    assert_eq!(s["complete"], false, "{s}");
     let (sent, received, lost) = (u(&s, "sent"), u(&s, "received"), u(&s, "lost"));
     assert_eq!(sent, 10_000, "{s}");
     assert_eq!(
@@ -360,7 +372,8 @@ fn connect_failures_are_counted_by_reason() {
         &mut bench(&b, "conn", &["-c", "3", "--duration", "0.2s"]),
         T,
     );
-    assert_code(&out, 3);
+    // Refused by the broker: exit 4, as for `mqtt conn`.
+    assert_code(&out, 4);
     let s = last_summary(&out);
     assert_eq!(u(&s, "connect_failed"), 3, "{s}");
     assert_eq!(s["connect_failures"]["refused_not_authorized"], 3, "{s}");
@@ -658,6 +671,7 @@ fn qos2_over_mqtt_3_loses_nothing_into_mosquittos_in_flight_limit() {
     }
     // --max-inflight still decides: above mosquitto's limit, the broker cuts the publishers off.
     let (s, out) = run(&["-V", "3.1.1", "--max-inflight", "32"]);
+    assert_code(&out, 1);
     assert!(
         u(&s["errors"], "connection_lost") > 0 && u(&s, "lost") > 0,
         "{s}\n{}",
@@ -704,4 +718,51 @@ fn a_payload_beyond_the_brokers_maximum_packet_size_is_a_usage_error_naming_the_
     ));
     assert_eq!((u(&s, "sent"), u(&s, "acked")), (20, 20), "{s}");
     assert_eq!(s["errors"], serde_json::json!({}), "{s}");
+}
+
+/// A run whose clients the broker cut off is not complete and exits 1: over MQTT 3.1.1
+/// nothing announces mosquitto's `max_packet_size`, and it closes the connection of each
+/// publisher whose PUBLISH is too large. Before, that run exited 0, "complete".
+#[test]
+fn clients_cut_off_by_the_broker_fail_the_run() {
+    let b = Broker::start(BrokerConfig::new().max_packet_size(256));
+    let out = cmd::run(
+        &mut bench(
+            &b,
+            "pub",
+            &["-V", "3.1.1", "-c", "2", "-q", "1", "--count", "10"],
+        ),
+        T,
+    );
+    assert_code(&out, 1);
+    let s = last_summary(&out);
+    assert_eq!(s["complete"], false, "{s}");
+    assert_eq!(u(&s["errors"], "connection_lost"), 2, "{s}");
+    assert!(
+        cmd::stderr(&out).contains("clients were cut off or failed (connection_lost 2)"),
+        "{}",
+        describe(&out)
+    );
+}
+
+/// Connections that could not be made fail the run (exit 3) even when others ran: here half
+/// of the clients go to a port where nothing listens.
+#[test]
+fn connections_that_fail_fail_the_run() {
+    let b = Broker::plain();
+    let hosts = format!("127.0.0.1:{},127.0.0.1:1", b.port());
+    let out = cmd::run(
+        cmd::mqtt().args(["bench", "pub", "-h", &hosts, "-c", "4", "--count", "10"]),
+        T,
+    );
+    assert_code(&out, 3);
+    let s = last_summary(&out);
+    assert_eq!((u(&s, "connected"), u(&s, "connect_failed")), (2, 2), "{s}");
+    assert_eq!(u(&s, "sent"), 20, "{s}");
+    assert_eq!(s["complete"], false, "{s}");
+    assert!(
+        cmd::stderr(&out).contains("2 of 4 connections failed (connection_refused 2)"),
+        "{}",
+        describe(&out)
+    );
 }

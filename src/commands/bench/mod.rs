@@ -38,6 +38,7 @@ pub mod pacer;
 pub mod rate;
 pub mod report;
 pub mod stats;
+pub mod verdict;
 pub mod written;
 
 use client::ClientReport;
@@ -1126,7 +1127,11 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         return Err(exit::usage(why));
     }
     let elapsed = t0.elapsed();
-    let summary = report::summarize(&plan, &shared, &outcome, elapsed)?;
+    let mut summary = report::summarize(&plan, &shared, &outcome, elapsed)?;
+    let loss_counts =
+        plan.scenario == Scenario::PubSub && plan.qos.min(plan.sub_qos) != QoS::AtMostOnce;
+    let failures = verdict::judge(&summary, interrupted, loss_counts);
+    summary.complete &= failures.is_empty();
     let line = serde_json::to_string(&summary)?;
     if let Some(path) = &plan.json {
         std::fs::write(path, format!("{line}\n"))
@@ -1140,18 +1145,13 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         out.line(&line)?;
         out.flush()?;
     }
-    if summary.connected == 0 && plan.connections() > 0 && !interrupted {
-        let why = lock(&shared.connect_failures)
-            .values()
-            .next()
-            .map(|v| v.1.clone())
-            .unwrap_or_default();
-        return Err(exit::connect(format!("no connection could be made: {why}")));
-    }
     if interrupted && plan.bounded() && !outcome.complete {
         return Err(exit::interrupted("interrupted before the run was complete"));
     }
-    Ok(ExitCode::SUCCESS)
+    match failures.error() {
+        Some(e) => Err(e),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 #[cfg(test)]
