@@ -636,6 +636,14 @@ fn sent_equals_what_the_broker_received_at_every_qos_and_number_of_connections()
         assert_eq!(s["complete"], true, "{args:?}: {s}");
         if let ["--limit", limit] = end {
             assert_eq!(sent, limit.parse::<u64>().unwrap(), "{args:?}: {s}");
+            // The rate is of these messages over the measured time.
+            let rate = s["throughput"]["sent_per_s"].as_f64().unwrap();
+            let measured = s["measured_s"].as_f64().unwrap();
+            let counted = rate * measured;
+            assert!(
+                (counted - sent as f64).abs() <= 0.01 * sent as f64 + 10.0,
+                "{args:?}: {rate}/s over {measured} s is {counted:.0} messages, not {sent}: {s}"
+            );
         }
     }
 }

@@ -881,11 +881,14 @@ impl Collector {
                 .store(start_ns + plan.warmup.as_nanos() as u64, Relaxed);
             let deadline = plan.duration.map(|d| now + plan.warmup + d);
             let end_ns = deadline.map(|d| self.shared.epoch.ns_at(d));
-            self.ctl.send_replace(Phase::Run { start_ns, end_ns });
-            tokio::time::sleep_until(now.into()).await;
+            // Without a warmup the window opens at the start, before which nothing is sent:
+            // the counts now (not after the wake-up at the start, which a busy runtime makes
+            // late, with messages already counted).
             if plan.warmup.is_zero() {
                 self.at_measure = Some(Counts::of(&self.shared));
             }
+            self.ctl.send_replace(Phase::Run { start_ns, end_ns });
+            tokio::time::sleep_until(now.into()).await;
             match plan.scenario {
                 Scenario::Conn => self.wait(|_| false, deadline).await,
                 Scenario::Pub | Scenario::PubSub => {
