@@ -49,35 +49,58 @@ impl BenchCommand {
     }
 }
 
-const CONN_EXAMPLES: &str = "\
+/// The exit codes of every scenario (`verdict` decides them).
+macro_rules! exit_codes {
+    () => {
+        "Exit codes: 0 done; 1 clients cut off by the broker or a protocol error, QoS 1/2 messages \
+not acknowledged, or lost (pubsub); 2 usage error, also a payload beyond the Maximum Packet Size \
+of the broker's CONNACK; 3 connections failed; 4 the broker refused every one that failed; 5 the \
+broker rejected publishes or subscriptions, or disconnected clients with a reason; 130 \
+interrupted before --duration, --count or --limit was reached."
+    };
+}
+
+const CONN_EXAMPLES: &str = concat!(
+    "\
 Examples:
   mqtt bench conn -c 5000 --connect-rate 2000 --source-ip 127.0.0.1-127.0.0.4 --duration 30s
   mqtt bench conn -c 19500 -h 127.0.0.1 --duration 1m --json conn.json
 
-Exit codes: 0 done, 2 usage error, 3 no connection could be made, 130 interrupted.";
+",
+    exit_codes!()
+);
 
-const PUB_EXAMPLES: &str = "\
+const PUB_EXAMPLES: &str = concat!(
+    "\
 Examples:
   mqtt bench pub -c 10 -t 'bench/%i' -q 1 --rate 10k --duration 30s
   mqtt bench pub -c 100 -t 'bench/%i' -s 64 -I 10ms --count 1000
   mqtt bench pub -c 10 -q 0 --duration 10s            # as fast as the broker takes it
 
 Templates: %i client index, %c client id, %s message sequence, %% a percent sign.
-Exit codes: 0 done, 2 usage error, 3 no connection could be made, 130 interrupted.";
+",
+    exit_codes!()
+);
 
-const SUB_EXAMPLES: &str = "\
+const SUB_EXAMPLES: &str = concat!(
+    "\
 Examples:
   mqtt bench sub -c 1 -t 'bench/#' -q 1 --duration 40s
   mqtt bench sub -c 100 -t 'bench/%i' --count 1000
 
-Exit codes: 0 done, 2 usage error, 3 no connection could be made, 130 interrupted.";
+",
+    exit_codes!()
+);
 
-const PUBSUB_EXAMPLES: &str = "\
+const PUBSUB_EXAMPLES: &str = concat!(
+    "\
 Examples:
   mqtt bench pubsub -c 10 -q 1 --rate 1000 --duration 10s
   mqtt bench pubsub -c 100 --subscribers 2 -t 'bench/%i' --sub-topic 'bench/#' --count 1000
 
-Exit codes: 0 done, 2 usage error, 3 no connection could be made, 130 interrupted.";
+",
+    exit_codes!()
+);
 
 const MERGE_EXAMPLES: &str = "\
 Examples:
@@ -268,9 +291,13 @@ pub struct PublishArgs {
     #[arg(short = 'I', long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Publish")]
     pub interval: Option<Duration>,
 
-    /// QoS 1/2 messages in flight per publisher (also capped by the broker's receive maximum)
-    #[arg(long, default_value = "32", value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Publish")]
-    pub max_inflight: u16,
+    /// QoS 1/2 messages in flight per publisher, capped by the broker's Receive Maximum
+    /// [default: 32; 20 over MQTT 3.1/3.1.1]
+    ///
+    /// MQTT 3.1/3.1.1 has no Receive Maximum, and mosquitto drops QoS 2 messages beyond its 20
+    /// in flight without a word.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Publish")]
+    pub max_inflight: Option<u16>,
 
     /// As fast as possible (neither --rate nor -I): at most this long an idle thread waits
     /// before sleeping on its sockets, so that each wake-up handles many packets (far less CPU

@@ -15,13 +15,15 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::{Buf, BytesMut};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::header::{encode_publish, Header};
+use super::limits;
 use super::pacer::PRECISE_NS;
 use super::rate::{grid_for, Schedule};
 use super::stats::SeqTracker;
+use super::written::Written;
 use super::{render, Phase, Plan, Role, Shared};
 use crate::protocol::{
     self, reason, Ack, Limits, Packet, PacketType, QoS, SubOptions, Subscribe, Version,
@@ -43,6 +45,8 @@ const QOS0_PING_EVERY: u64 = 256;
 /// ... and at most this many messages stay unconfirmed, so that the broker, not the kernel's
 /// socket buffers, sets the pace (and no backlog outlives the run).
 const QOS0_WINDOW: u64 = 1024;
+/// At most this long from the DISCONNECT to the broker closing the connection.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What a finished client hands back to the collector.
 #[derive(Debug, Default)]
@@ -89,10 +93,22 @@ pub async fn run(
             return ClientReport::default();
         }
     };
+    // A broker that announces a Maximum Packet Size the messages do not fit gets none of them.
+    let too_large = hs
+        .connack
+        .properties
+        .maximum_packet_size
+        .and_then(|max| limits::too_large(&plan, hs.version, max));
     shared.connected.fetch_add(1, Relaxed);
     shared.connects_done.fetch_add(1, Relaxed);
     let mut conn = Conn::new(&plan, &shared, hs, role, index);
-    let report = conn.serve(ctl).await;
+    let report = match too_large {
+        Some(why) => {
+            let _ = shared.too_large.set(why);
+            conn.finish(true).await
+        }
+        None => conn.serve(ctl).await,
+    };
     shared.connected.fetch_sub(1, Relaxed);
     report
 }
@@ -190,6 +206,10 @@ struct PubState {
     pings: VecDeque<u64>,
     /// Messages before this sequence number were processed by the broker (QoS 0).
     confirmed: u64,
+    /// Which messages in the write buffer have reached the socket.
+    out: Written,
+    /// Messages written to the socket completely: the messages sent.
+    written: u64,
     next_id: u16,
     schedule: Option<Schedule>,
     remaining: Option<u64>,
@@ -266,13 +286,11 @@ impl<'a> Conn<'a> {
             let position = (index - plan.pubs.start) as usize;
             let id = plan.client_id(role, index);
             let has_seq = plan.topic.contains("%s");
-            let window = usize::from(
-                props
-                    .receive_maximum
-                    .unwrap_or(u16::MAX)
-                    .min(plan.max_inflight)
-                    .max(1),
-            );
+            let window = usize::from(limits::window(
+                plan.max_inflight,
+                hs.version,
+                props.receive_maximum,
+            ));
             let flood = plan.rate.is_none() && plan.interval.is_none();
             let floor = match plan.qos {
                 _ if !flood => 0,
@@ -290,6 +308,8 @@ impl<'a> Conn<'a> {
                 inflight: VecDeque::new(),
                 pings: VecDeque::new(),
                 confirmed: 0,
+                out: Written::default(),
+                written: 0,
                 next_id: 0,
                 schedule: None,
                 start_ns: 0,
@@ -456,6 +476,11 @@ impl<'a> Conn<'a> {
                 Poll::Ready(Ok(n)) => {
                     self.wbuf.advance(n);
                     self.need_flush = true;
+                    if let Some(p) = self.publisher.as_mut() {
+                        let done = p.out.advance(n);
+                        p.written += done;
+                        p.d_sent += done;
+                    }
                 }
                 Poll::Ready(Err(e)) => {
                     return Poll::Ready(Ev::Closed("connection_lost", format!("write failed: {e}")))
@@ -651,6 +676,8 @@ impl<'a> Conn<'a> {
                 }
                 None => p.topic.as_str(),
             };
+            let before = self.wbuf.len();
+            let start = p.out.position(before);
             encode_publish(
                 &mut self.wbuf,
                 self.version,
@@ -661,12 +688,12 @@ impl<'a> Conn<'a> {
                 &header,
                 &plan.body,
             );
+            p.out.push(start, self.wbuf.len() - before);
             if qos != QoS::AtMostOnce {
                 p.inflight.push_back((packet_id, time_ns, false));
                 p.d_inflight += 1;
             }
             p.seq += 1;
-            p.d_sent += 1;
             if flood0 && p.seq % QOS0_PING_EVERY == 0 {
                 let _ = protocol::encode(&Packet::PingReq, self.version, &mut self.wbuf);
                 p.pings.push_back(p.seq);
@@ -684,14 +711,22 @@ impl<'a> Conn<'a> {
         if p.stopped || p.remaining == Some(0) {
             p.release_floor(self.shared);
         }
-        if p.finished
-            || !(p.stopped || (p.running && p.remaining == Some(0)))
-            || !p.inflight.is_empty()
+        if p.finished || !(p.stopped || (p.running && p.remaining == Some(0))) {
+            return;
+        }
+        // QoS 0: the broker answers in order, so its PINGRESP to a PINGREQ after the last
+        // message says that it has processed every message.
+        if self.plan.qos == QoS::AtMostOnce && p.confirmed < p.seq && p.pings.back() != Some(&p.seq)
         {
+            let _ = protocol::encode(&Packet::PingReq, self.version, &mut self.wbuf);
+            p.pings.push_back(p.seq);
+        }
+        let confirmed = self.plan.qos != QoS::AtMostOnce || p.confirmed >= p.seq;
+        if !p.inflight.is_empty() || p.out.pending() || !confirmed {
             return;
         }
         p.finished = true;
-        self.shared.pub_sent[p.position].store(p.seq, Relaxed);
+        self.shared.pub_sent[p.position].store(p.written, Relaxed);
         self.shared.pubs_finished.fetch_add(1, Relaxed);
     }
 
@@ -922,6 +957,12 @@ impl<'a> Conn<'a> {
 
     /// Disconnect (politely when `clean`), add up what this connection saw.
     async fn finish(&mut self, clean: bool) -> ClientReport {
+        if clean {
+            // Only a publisher's last messages depend on it.
+            if let (Err(why), Some(_)) = (self.close().await, &self.publisher) {
+                self.shared.error("close_failed", &why);
+            }
+        }
         self.flush_counts(true);
         if let Some(p) = self.publisher.as_mut() {
             // Whatever is still in flight stays unacknowledged.
@@ -934,7 +975,7 @@ impl<'a> Conn<'a> {
             p.release_floor(self.shared);
             if !p.finished {
                 p.finished = true;
-                self.shared.pub_sent[p.position].store(p.seq, Relaxed);
+                self.shared.pub_sent[p.position].store(p.written, Relaxed);
                 self.shared.pubs_finished.fetch_add(1, Relaxed);
             }
         }
@@ -956,31 +997,50 @@ impl<'a> Conn<'a> {
             }
             report.sub.no_header = s.no_header;
         }
-        if clean {
-            let _ = protocol::encode(
-                &Packet::Disconnect(Default::default()),
-                self.version,
-                &mut self.wbuf,
-            );
-            let drained = tokio::time::timeout(Duration::from_secs(2), async {
-                loop {
-                    match poll_fn(|cx| self.poll_io(cx)).await {
-                        Ev::Drained => break,
-                        Ev::Read => self.rbuf.clear(),
-                        _ => break,
-                    }
-                    if self.wbuf.is_empty() && !self.need_flush {
-                        break;
-                    }
-                }
-            })
-            .await;
-            if drained.is_ok() {
-                let _ =
-                    tokio::time::timeout(Duration::from_millis(500), self.stream.shutdown()).await;
-            }
-        }
         report
+    }
+
+    /// Write everything buffered and a DISCONNECT, then wait for the broker to close the
+    /// connection: it has then read all of it. Closing first would lose messages: a socket
+    /// closed with unread data in it (the broker's last PINGRESPs, acknowledgements or
+    /// messages) sends a reset, which discards what is still queued to the broker on both
+    /// ends; the broker drops what it had not yet read.
+    async fn close(&mut self) -> Result<(), String> {
+        let _ = protocol::encode(
+            &Packet::Disconnect(Default::default()),
+            self.version,
+            &mut self.wbuf,
+        );
+        let closed = tokio::time::timeout(CLOSE_TIMEOUT, async {
+            while !self.wbuf.is_empty() || self.need_flush {
+                match poll_fn(|cx| self.poll_io(cx)).await {
+                    Ev::Read => self.rbuf.clear(),
+                    Ev::Closed(_, message) => {
+                        return Err(format!("before the DISCONNECT was written: {message}"))
+                    }
+                    Ev::Drained | Ev::Timer | Ev::Control => {}
+                }
+            }
+            // End of our side (TCP FIN, TLS close_notify, WebSocket close); an error here
+            // means that the broker closed first, after what it read.
+            let _ = self.stream.shutdown().await;
+            let mut sink = [0u8; 4096];
+            loop {
+                match self.stream.read(&mut sink).await {
+                    Ok(0) | Err(_) => return Ok(()),
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        self.rbuf = BytesMut::new();
+        match closed {
+            Ok(r) => r,
+            Err(_) => Err(format!(
+                "the broker did not close the connection within {} s of the DISCONNECT",
+                CLOSE_TIMEOUT.as_secs()
+            )),
+        }
     }
 }
 

@@ -42,6 +42,18 @@ impl Header {
     }
 }
 
+/// The size of the PUBLISH that `encode_publish` makes: fixed header and remaining length.
+pub fn publish_len(version: Version, qos: QoS, topic_len: usize, body_len: usize) -> usize {
+    let remaining = remaining_len(version, qos, topic_len, body_len);
+    1 + wire::varint_len(remaining) + remaining
+}
+
+fn remaining_len(version: Version, qos: QoS, topic_len: usize, body_len: usize) -> usize {
+    let id_len = if qos == QoS::AtMostOnce { 0 } else { 2 };
+    let props_len = usize::from(version.is_v5());
+    2 + topic_len + id_len + props_len + HEADER_LEN + body_len
+}
+
 /// Append a PUBLISH carrying `header` then `body` to `out`, without building a packet value.
 /// The topic must be a valid topic name (checked when the run is planned), `packet_id`
 /// non-zero for QoS 1/2. Equivalent to `protocol::encode` of the same PUBLISH with no
@@ -57,9 +69,7 @@ pub fn encode_publish(
     header: &Header,
     body: &[u8],
 ) {
-    let id_len = if qos == QoS::AtMostOnce { 0 } else { 2 };
-    let props_len = usize::from(version.is_v5());
-    let remaining = 2 + topic.len() + id_len + props_len + HEADER_LEN + body.len();
+    let remaining = remaining_len(version, qos, topic.len(), body.len());
     out.reserve(1 + wire::varint_len(remaining) + remaining);
     out.put_u8(0x30 | ((qos as u8) << 1) | u8::from(retain));
     wire::write_varint(out, remaining);
@@ -126,6 +136,7 @@ mod tests {
                     let mut reference = BytesMut::new();
                     protocol::encode(&expected, version, &mut reference).unwrap();
                     assert_eq!(out, reference, "{version} {qos:?} {body_len}");
+                    assert_eq!(publish_len(version, qos, 7, body_len), out.len());
                     let decoded = protocol::decode(&mut out, version, Limits::default()).unwrap();
                     assert_eq!(decoded, Some(expected));
                 }

@@ -179,7 +179,8 @@ pub struct Summary {
     pub time: String,
     pub scenario: String,
     pub shards: Vec<String>,
-    /// False when interrupted before the run's end.
+    /// True when the run did all it was asked: not interrupted, every connection made and kept
+    /// to the end, no errors, no QoS 1/2 message unacknowledged or lost (see `verdict`).
     pub complete: bool,
     pub protocol_version: String,
     pub qos: u8,
