@@ -98,7 +98,7 @@ thread_local! {
     static NOTES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Add to the `ok` line of the running check what it left out (`QoS 2 pending: ...`).
+/// Add to the `ok` line of the running check what it left out (`no QoS 2`).
 fn note(what: String) {
     NOTES.with(|n| n.borrow_mut().push(what));
 }

@@ -24,29 +24,13 @@ fn assert_all_at_qos(p: &Peer, got: &[Value], qos: u8) {
     }
 }
 
-/// Cases that fail today because of client bugs issue #10 fixes: skipped here (said so on
-/// stderr) and run by the `#[ignore]`d `deviations::mosquitto_3_x_qos_2_*` test until the fix is
-/// merged; then delete this and enable that test.
-pub(super) fn pending(p: &Peer, qos: u8) -> Option<&'static str> {
-    (p.kind() == Kind::Mosquitto && p.version != Version::V5 && qos == 2).then_some(
-        "needs the client fix from #10: a QoS 1/2 window of 20 without a Receive Maximum \
-         (mosquitto drops QoS 2 messages beyond its max_inflight_messages, 20)",
-    )
-}
-
-/// Run `case` at every QoS level the kind delivers, but the pending ones.
+/// Run `case` at every QoS level the kind delivers.
 fn at_each_qos(p: &Peer, case: fn(&Peer, u8)) {
     if !p.kind().has(Need::Qos2) {
         super::note("no QoS 2".into());
     }
     for qos in qos_levels(p.kind()) {
-        match pending(p, qos) {
-            Some(why) => {
-                eprintln!("interop: {} QoS {qos}: pending, {why}", p.label());
-                super::note(format!("QoS {qos} pending"));
-            }
-            None => case(p, qos),
-        }
+        case(p, qos);
     }
 }
 
