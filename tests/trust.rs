@@ -716,3 +716,27 @@ fn conn_v5_refused_by_a_3_1_1_broker_prints_its_connack_record() {
     assert_eq!(recs[0]["type"], "connack");
     assert_eq!(recs[0]["reason_name"], "Unsupported Protocol Version");
 }
+
+#[test]
+fn a_puback_packet_too_large_from_mosquittos_message_size_limit_is_a_rejection() {
+    // 0x95 is not in MQTT 5's PUBACK list, but mosquitto sends it: a refusal, not a protocol error.
+    let b = Broker::start(BrokerConfig::new().message_size_limit(100));
+    let big = "x".repeat(500);
+    let out = cmd::run_default(mqtt().args([
+        "pub",
+        "-L",
+        &b.url("mqtt"),
+        "-V",
+        "5",
+        "-t",
+        "big",
+        "-q",
+        "1",
+        "-m",
+        &big,
+    ]));
+    cmd::assert_code(&out, 5);
+    let recs = cmd::json_lines(&out.stdout);
+    assert_eq!(recs[0]["reason_code"], 0x95, "{}", cmd::describe(&out));
+    assert_eq!(recs[0]["reason_name"], "Packet too large");
+}

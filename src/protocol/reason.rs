@@ -152,11 +152,13 @@ pub fn is_valid(packet: PacketType, code: u8) -> bool {
             code,
             0x00 | 0x80..=0x8A | 0x8C | 0x90 | 0x95 | 0x97 | 0x99..=0x9D | 0x9F
         ),
+        // Also the refusals of a message that MQTT 5 lists for DISCONNECT only: mosquitto
+        // answers a payload over its message_size_limit with PUBACK 0x95 ("Packet too large").
         PacketType::PubAck | PacketType::PubRec => {
             matches!(
                 code,
                 0x00 | 0x10 | 0x80 | 0x83 | 0x87 | 0x90 | 0x91 | 0x97 | 0x99
-            )
+            ) || matches!(code, 0x93 | 0x95 | 0x96 | 0x9A | 0x9B)
         }
         PacketType::PubRel | PacketType::PubComp => matches!(code, 0x00 | 0x92),
         PacketType::SubAck => matches!(
@@ -275,6 +277,9 @@ mod tests {
             (ConnAck, 0x01, false),
             (PubAck, 0x10, true),
             (PubAck, 0x92, false),
+            (PubAck, 0x95, true),
+            (PubRec, 0x9B, true),
+            (PubAck, 0x8E, false),
             (PubRec, 0x99, true),
             (PubRel, 0x92, true),
             (PubRel, 0x80, false),
