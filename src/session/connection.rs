@@ -9,6 +9,7 @@ use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+pub use super::event::{Notice, Request};
 use super::handshake::decode_limits;
 pub use super::handshake::{handshake, Handshake};
 use super::options::ConnectOptions;
@@ -16,42 +17,10 @@ use super::state::{Config, Event, State, StateError};
 use super::transport::Stream;
 use crate::exit;
 use crate::protocol::{
-    self, reason, ConnAck, Disconnect, Limits, Packet, Properties, Publish, QoS, Subscribe,
-    Unsubscribe, Version,
+    self, reason, ConnAck, Disconnect, Limits, Packet, Properties, Publish, QoS, Subscribe, Version,
 };
 use reconnect::Backoff;
 pub use reconnect::Reconnect;
-
-/// What the command asks the driver to do.
-#[derive(Debug)]
-pub enum Request {
-    /// Publish; `token` comes back in `Event::PublishDone`.
-    Publish {
-        publish: Box<Publish>,
-        token: u64,
-        auto_alias: bool,
-    },
-    Subscribe(Subscribe),
-    Unsubscribe(Unsubscribe),
-    /// Acknowledge consumed incoming messages (with `SessionSettings::manual_ack`).
-    Ack(Vec<(u16, QoS)>),
-    /// Send DISCONNECT after everything requested before it, then close.
-    Disconnect(Disconnect),
-}
-
-/// What the driver tells the command.
-#[derive(Debug)]
-pub enum Notice {
-    Event(Event),
-    /// The connection was lost; the driver is reconnecting.
-    ConnectionLost(String),
-    /// Connected again.
-    Reconnected {
-        session_present: bool,
-    },
-    /// The driver stopped: after our DISCONNECT (Ok) or for good on an error.
-    Closed(Result<(), String>, u8),
-}
 
 /// Settings of a running session beyond the connect options.
 #[derive(Clone, Debug, Default)]

@@ -1,8 +1,42 @@
-//! What the session state tells its driver and the command: events, recoveries, and errors.
+//! What a command and its session say to each other: requests, notices, events, recoveries,
+//! and errors.
 use std::fmt;
 use std::time::Duration;
 
-use crate::protocol::{Auth, Disconnect, Properties, Publish, SubAck, UnsubAck};
+use crate::protocol::{
+    Auth, Disconnect, Properties, Publish, QoS, SubAck, Subscribe, UnsubAck, Unsubscribe,
+};
+
+/// What the command asks the driver to do.
+#[derive(Debug)]
+pub enum Request {
+    /// Publish; `token` comes back in `Event::PublishDone`.
+    Publish {
+        publish: Box<Publish>,
+        token: u64,
+        auto_alias: bool,
+    },
+    Subscribe(Subscribe),
+    Unsubscribe(Unsubscribe),
+    /// Acknowledge consumed incoming messages (with `SessionSettings::manual_ack`).
+    Ack(Vec<(u16, QoS)>),
+    /// Send DISCONNECT after everything requested before it, then close.
+    Disconnect(Disconnect),
+}
+
+/// What the driver tells the command.
+#[derive(Debug)]
+pub enum Notice {
+    Event(Event),
+    /// The connection was lost; the driver is reconnecting.
+    ConnectionLost(String),
+    /// Connected again.
+    Reconnected {
+        session_present: bool,
+    },
+    /// The driver stopped: after our DISCONNECT (Ok) or for good on an error.
+    Closed(Result<(), String>, u8),
+}
 
 /// What happened, for the command to act on.
 /// Large payloads are boxed so that an event moves as a few words (events cross channels

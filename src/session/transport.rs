@@ -432,3 +432,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for WsBytes<S> {
             .map_err(ws_io)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::pki_types::ServerName;
+    use rustls::CertificateError;
+
+    #[test]
+    fn certificate_problems_are_sentences_naming_what_the_certificate_is_for() {
+        let e = CertificateError::NotValidForNameContext {
+            expected: ServerName::try_from("broker.example").unwrap().to_owned(),
+            presented: vec![
+                "DnsName(\"localhost\")".into(),
+                "IpAddress(127.0.0.1)".into(),
+            ],
+        };
+        let text = certificate_problem(&e);
+        assert!(
+            text.starts_with("the certificate is for DnsName(\"localhost\"), IpAddress(127.0.0.1), not broker.example"),
+            "{text}"
+        );
+        let ip = CertificateError::NotValidForNameContext {
+            expected: ServerName::try_from("127.0.0.2").unwrap().to_owned(),
+            presented: vec![],
+        };
+        assert!(certificate_problem(&ip).contains("for no names, not 127.0.0.2"));
+        assert!(certificate_problem(&CertificateError::UnknownIssuer).contains("--cafile"));
+        assert!(!certificate_problem(&CertificateError::Expired).contains('{'));
+    }
+}
