@@ -604,12 +604,7 @@ fn endless_or_huge_input_is_exit_2_without_unbounded_reading() {
     }
     // -l with an endless line: cut off at the broker's maximum packet size.
     let b = Broker::start(BrokerConfig::new().max_packet_size(1000));
-    let zero = std::fs::File::open("/dev/zero").unwrap();
-    let out = mqtt()
-        .args(["pub", "-L", &b.url("mqtt"), "-t", "t", "-l"])
-        .stdin(zero)
-        .output()
-        .unwrap();
+    let out = pub_from_dev_zero(&["-L", &b.url("mqtt"), "-l"]);
     cmd::assert_code(&out, 2);
     assert!(
         cmd::stderr(&out).contains("input line 1: the line is longer than 1000 bytes"),
@@ -618,14 +613,20 @@ fn endless_or_huge_input_is_exit_2_without_unbounded_reading() {
     );
 }
 
-#[test]
-fn pub_s_reads_at_most_what_mqtt_can_carry() {
+/// `mqtt pub -t t <args>` reading an endless stdin.
+fn pub_from_dev_zero(args: &[&str]) -> std::process::Output {
     let zero = std::fs::File::open("/dev/zero").unwrap();
-    let out = mqtt()
-        .args(["pub", "-L", "mqtt://127.0.0.1:1", "-t", "t", "-s"])
+    mqtt()
+        .args(["pub", "-t", "t"])
+        .args(args)
         .stdin(zero)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn pub_s_reads_at_most_what_mqtt_can_carry() {
+    let out = pub_from_dev_zero(&["-L", "mqtt://127.0.0.1:1", "-s"]);
     cmd::assert_code(&out, 2);
     assert!(
         cmd::stderr(&out).contains("standard input is longer than"),
