@@ -8,6 +8,7 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::protocol::{QoS, Version};
 
 pub mod bench;
+mod connect;
 pub mod generate;
 pub mod parse;
 pub mod profile;

@@ -20,11 +20,7 @@ pub async fn connect(
     notice_capacity: usize,
     manual_ack: bool,
 ) -> Result<Session> {
-    let tls = if opts.scheme.is_tls() {
-        Some(transport::tls_client_config(&opts.tls)?)
-    } else {
-        None
-    };
+    let tls = tls_config(opts)?;
     let hs = handshake(opts, tls.clone()).await?;
     if !hs.accepted() {
         return Err(exit::refused(format!(
@@ -46,6 +42,18 @@ pub async fn connect(
         manual_ack,
     };
     Ok(Session::start(opts.clone(), tls, hs, settings))
+}
+
+/// The TLS configuration a TLS connection needs (None for plain TCP and WebSocket), with the
+/// warning `--insecure` deserves.
+pub fn tls_config(opts: &ConnectOptions) -> Result<Option<std::sync::Arc<rustls::ClientConfig>>> {
+    if !opts.scheme.is_tls() {
+        return Ok(None);
+    }
+    if opts.tls.insecure {
+        diag::warning("--insecure: the broker's certificate and host name are not verified");
+    }
+    Ok(Some(transport::tls_client_config(&opts.tls)?))
 }
 
 /// Connection-level notices on stderr.

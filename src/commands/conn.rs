@@ -14,17 +14,13 @@ use crate::output::{record, Output};
 use crate::protocol::{self, reason, Disconnect, Packet, PacketType};
 use crate::session::state::Event;
 use crate::session::{
-    handshake, transport, ConnectOptions, Handshake, Notice, Request, Session, SessionSettings,
+    handshake, ConnectOptions, Handshake, Notice, Request, Session, SessionSettings,
 };
 
 pub async fn run(args: ConnArgs) -> Result<ExitCode> {
     let mut signals = common::Signals::new();
-    let opts = ConnectOptions::from_args(&args.connect)?;
-    let tls = if opts.scheme.is_tls() {
-        Some(transport::tls_client_config(&opts.tls)?)
-    } else {
-        None
-    };
+    let opts = args.connect.options()?;
+    let tls = common::tls_config(&opts)?;
     let hs = tokio::select! {
         hs = handshake(&opts, tls.clone()) => hs?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting")),

@@ -17,7 +17,7 @@ use crate::protocol::{
     Subscribe, Unsubscribe, Version,
 };
 use crate::session::state::Event;
-use crate::session::{ConnectOptions, Notice, Request, Session};
+use crate::session::{Notice, Request, Session};
 
 enum Printer {
     Record,
@@ -34,7 +34,7 @@ enum Stop {
 
 pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut signals = common::Signals::new();
-    let opts = ConnectOptions::from_args(&args.connect)?;
+    let opts = args.connect.options()?;
     let subscribe = build_subscribe(&args, opts.version)?;
     let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
     for f in args.filter_out.iter().chain(&args.unsubscribe) {

@@ -13,18 +13,10 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::PubArgs;
+use crate::session::transport::BYTES_WRITTEN;
 
-/// Bytes written to broker connections by this process (the session driver adds to it).
-static WRITTEN: AtomicU64 = AtomicU64::new(0);
 /// Bytes read from standard input (see [`read`]).
 static READ: AtomicU64 = AtomicU64::new(0);
-
-/// Called by the connection driver after each socket write.
-#[inline]
-pub fn written(n: usize) {
-    WRITTEN.fetch_add(n as u64, Ordering::Relaxed);
-}
 
 /// How often the bar is redrawn.
 const TICK: Duration = Duration::from_millis(100);
@@ -36,17 +28,23 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// The bar for `mqtt pub`, if its source has a known size and the terminal wants one.
-    pub fn for_publish(args: &PubArgs) -> Option<Progress> {
-        if !std::io::stderr().is_terminal() || (std::io::stdout().is_terminal() && !args.no_output)
-        {
+    /// The bar for `mqtt pub`, if its source has a known size and the terminal wants one:
+    /// `file` sent `repeat` times, or lines read from standard input; `records` when records
+    /// go to stdout.
+    pub fn for_publish(
+        file: Option<&std::path::Path>,
+        repeat: u64,
+        stdin_lines: bool,
+        records: bool,
+    ) -> Option<Progress> {
+        if !std::io::stderr().is_terminal() || (std::io::stdout().is_terminal() && records) {
             return None;
         }
-        if let Some(file) = &args.file {
+        if let Some(file) = file {
             let size = std::fs::metadata(file).ok()?.len();
-            return Self::start(size.saturating_mul(args.repeat), "sent", &WRITTEN);
+            return Self::start(size.saturating_mul(repeat), "sent", &BYTES_WRITTEN);
         }
-        if args.lines || args.jsonl {
+        if stdin_lines {
             return Self::start(stdin_file_size()?, "read", &READ);
         }
         None
@@ -122,6 +120,6 @@ mod tests {
 
     #[test]
     fn nothing_to_show_for_an_empty_total() {
-        assert!(Progress::start(0, "sent", &WRITTEN).is_none());
+        assert!(Progress::start(0, "sent", &BYTES_WRITTEN).is_none());
     }
 }

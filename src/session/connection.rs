@@ -387,7 +387,7 @@ impl Driver {
                 }
                 r = wr.write_buf(&mut wbuf), if !wbuf.is_empty() => {
                     match r {
-                        Ok(n) => crate::output::progress::written(n),
+                        Ok(n) => super::transport::count_written(n),
                         Err(e) => return self.lost(&format!("write failed: {e}")),
                     }
                     if wbuf.is_empty() {

@@ -3,6 +3,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::{Duration, Instant};
@@ -169,15 +170,23 @@ fn certificate_problem(c: &rustls::CertificateError) -> String {
 
 /// The rustls client configuration for `tls`: roots from `--cafile` or the system (with the
 /// webpki roots as a fallback), an optional client certificate, ALPN, or no verification.
+/// Bytes written to broker connections by this process (for progress bars; a relaxed add per
+/// write call, not per message).
+pub static BYTES_WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+/// Count `n` bytes written to a broker.
+#[inline]
+pub fn count_written(n: usize) {
+    BYTES_WRITTEN.fetch_add(n as u64, Ordering::Relaxed);
+}
+
+/// (`--insecure` is the caller's to warn about: this layer prints nothing.)
 pub fn tls_client_config(tls: &TlsOptions) -> Result<Arc<rustls::ClientConfig>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .context("TLS setup")?;
     let builder = if tls.insecure {
-        crate::output::diag::warning(
-            "--insecure: the broker's certificate and host name are not verified",
-        );
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))

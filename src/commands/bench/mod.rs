@@ -28,7 +28,7 @@ use crate::cli::ConnectArgs;
 use crate::exit;
 use crate::output::Output;
 use crate::protocol::{topic, QoS};
-use crate::session::{transport, ConnectOptions};
+use crate::session::ConnectOptions;
 
 pub mod client;
 pub mod coalesce;
@@ -522,7 +522,7 @@ fn connect_plan(connect: &ConnectArgs) -> Result<ConnectPlan> {
     };
     let hosts = host_list(&connect.host)?;
     args.host = hosts[0].0.clone();
-    let base = ConnectOptions::from_args(&args)?;
+    let base = args.options()?;
     let mut all = Vec::new();
     if connect.url.is_some() {
         all.push(base.clone());
@@ -534,11 +534,7 @@ fn connect_plan(connect: &ConnectArgs) -> Result<ConnectPlan> {
             all.push(o);
         }
     }
-    let tls = if base.scheme.is_tls() {
-        Some(transport::tls_client_config(&base.tls)?)
-    } else {
-        None
-    };
+    let tls = super::common::tls_config(&base)?;
     Ok((all, tls, source_ips))
 }
 

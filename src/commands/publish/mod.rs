@@ -25,7 +25,7 @@ use crate::output::{record, Output};
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
 use crate::runtime::Follower;
 use crate::session::state::{Event, StateError};
-use crate::session::{ConnectOptions, Notice, Request, Session};
+use crate::session::{Notice, Request, Session};
 
 /// In-flight QoS 1/2 messages when --max-inflight is not given and the broker announces its
 /// Receive Maximum (MQTT 5); without one (3.1/3.1.1) the window is `state::LEGACY_WINDOW`.
@@ -109,7 +109,7 @@ impl Tally {
 
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut signals = common::Signals::new();
-    let opts = ConnectOptions::from_args(&args.connect)?;
+    let opts = args.connect.options()?;
     if let Some(t) = &args.topic {
         topic::validate_name(t)
             .map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
@@ -179,7 +179,12 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     };
 
     // On a terminal, a bar for a large -f or a file on stdin; cleared when dropped.
-    let _progress = Progress::for_publish(&args);
+    let _progress = Progress::for_publish(
+        args.file.as_deref(),
+        args.repeat,
+        args.lines || args.jsonl,
+        !args.no_output,
+    );
     let mut out = Output::new();
     let mut tally = Tally::default();
     let mut input_error: Option<InputError> = None;
