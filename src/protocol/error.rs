@@ -91,3 +91,13 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl Error {
+    /// The DISCONNECT reason (MQTT 5) for a packet that could not be decoded.
+    pub fn disconnect_reason(&self) -> u8 {
+        match self {
+            Error::PacketTooLarge { .. } => super::reason::PACKET_TOO_LARGE,
+            _ => super::reason::MALFORMED_PACKET,
+        }
+    }
+}

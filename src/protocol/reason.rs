@@ -140,6 +140,30 @@ pub fn connack_v3_to_v5(code: u8) -> u8 {
     }
 }
 
+/// A CONNACK refusal that no retry will change: the credentials, the authorization or the
+/// authentication method (MQTT 5), or 3.1.1's return codes 4 and 5.
+pub fn connack_is_final(code: u8) -> bool {
+    matches!(
+        code,
+        BAD_USER_NAME_OR_PASSWORD | NOT_AUTHORIZED | BAD_AUTHENTICATION_METHOD | 0x04 | 0x05
+    )
+}
+
+/// A CONNACK saying the broker does not speak the version asked for (3.1.1's return code 1,
+/// MQTT 5's 0x84).
+pub fn connack_is_unsupported_version(code: u8) -> bool {
+    matches!(code, 0x01 | UNSUPPORTED_PROTOCOL_VERSION)
+}
+
+/// A server DISCONNECT worth reconnecting after: busy, shutting down, or pointing elsewhere.
+/// Any other reason is final.
+pub fn disconnect_is_retryable(code: u8) -> bool {
+    matches!(
+        code,
+        SERVER_BUSY | SERVER_SHUTTING_DOWN | USE_ANOTHER_SERVER | SERVER_MOVED
+    )
+}
+
 /// Codes of 0x80 and above report failure.
 pub fn is_error(code: u8) -> bool {
     code >= 0x80
@@ -263,6 +287,24 @@ mod tests {
         assert_eq!(connack_name(Version::V5, 0), "Success");
         assert_eq!(connack_name(Version::V5, 0x86), "Bad User Name or Password");
         assert_eq!(connack_name(Version::V5, 5), "Unknown reason code");
+    }
+
+    #[test]
+    fn reason_policy_names_final_refusals_versions_and_retryable_disconnects() {
+        for final_code in [0x86, 0x87, 0x8C, 0x04, 0x05] {
+            assert!(connack_is_final(final_code), "{final_code:#x}");
+        }
+        for other in [0x00, 0x88, 0x89, 0x9F, 0x01, 0x03] {
+            assert!(!connack_is_final(other), "{other:#x}");
+        }
+        assert!(connack_is_unsupported_version(0x01) && connack_is_unsupported_version(0x84));
+        assert!(!connack_is_unsupported_version(0x02));
+        for retry in [0x89, 0x8B, 0x9C, 0x9D] {
+            assert!(disconnect_is_retryable(retry), "{retry:#x}");
+        }
+        for final_code in [0x00, 0x04, 0x8E, 0x98, 0x82] {
+            assert!(!disconnect_is_retryable(final_code), "{final_code:#x}");
+        }
     }
 
     #[test]

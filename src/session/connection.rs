@@ -480,12 +480,7 @@ impl Driver {
                 Ok(Some(p)) => p,
                 Ok(None) => return Ok(()),
                 Err(e) => {
-                    let code = if matches!(e, protocol::Error::PacketTooLarge { .. }) {
-                        0x95
-                    } else {
-                        0x81
-                    };
-                    self.send_disconnect(code, wbuf);
+                    self.send_disconnect(e.disconnect_reason(), wbuf);
                     return Err(End::Fatal(
                         format!("protocol error: malformed packet from the broker: {e}"),
                         exit::RUNTIME,
@@ -493,13 +488,7 @@ impl Driver {
                 }
             };
             if let Err(e) = self.state.handle(packet, Instant::now(), out, events) {
-                let code = match e {
-                    StateError::TopicAliasInvalid(_) | StateError::TopicAliasUnknown(_) => 0x94,
-                    StateError::ReceiveMaximumExceeded(_) => 0x93,
-                    StateError::NoQoS2 => reason::QOS_NOT_SUPPORTED,
-                    _ => 0x82,
-                };
-                self.send_disconnect(code, wbuf);
+                self.send_disconnect(e.disconnect_reason(), wbuf);
                 return Err(state_fatal(e));
             }
             for p in out.drain(..) {
@@ -532,7 +521,7 @@ impl Driver {
                         self.pending
                             .push_back(Notice::Event(Event::Disconnect(d.clone())));
                         // Shutting down, busy, or moved: worth reconnecting; anything else is final.
-                        return Err(if matches!(d.reason, 0x8B | 0x89 | 0x9C | 0x9D) {
+                        return Err(if reason::disconnect_is_retryable(d.reason) {
                             End::Lost(msg)
                         } else {
                             End::Fatal(msg, exit::REJECTED)

@@ -7,7 +7,7 @@ use bytes::BytesMut;
 
 use super::{handshake, Driver, Notice, Stream};
 use crate::exit;
-use crate::protocol::Packet;
+use crate::protocol::{reason, Packet};
 
 #[derive(Clone, Debug)]
 pub struct Reconnect {
@@ -77,7 +77,7 @@ impl Driver {
                     let _ = self
                         .notify(Notice::ConnectionLost(format!("reconnect refused: {text}")))
                         .await;
-                    if matches!(hs.connack.reason, 0x86 | 0x87 | 0x04 | 0x05 | 0x8C) {
+                    if reason::connack_is_final(hs.connack.reason) {
                         return Err((
                             format!("the broker refused the connection: {text}"),
                             exit::REFUSED,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::protocol::{
-    Auth, Disconnect, Properties, Publish, QoS, SubAck, Subscribe, UnsubAck, Unsubscribe,
+    reason, Auth, Disconnect, Properties, Publish, QoS, SubAck, Subscribe, UnsubAck, Unsubscribe,
 };
 
 /// What the command asks the driver to do.
@@ -172,6 +172,18 @@ pub enum StateError {
 }
 
 impl StateError {
+    /// The DISCONNECT reason (MQTT 5) that tells the broker why the client ends the connection.
+    pub fn disconnect_reason(&self) -> u8 {
+        match self {
+            StateError::TopicAliasInvalid(_) | StateError::TopicAliasUnknown(_) => {
+                reason::TOPIC_ALIAS_INVALID
+            }
+            StateError::ReceiveMaximumExceeded(_) => reason::RECEIVE_MAXIMUM_EXCEEDED,
+            StateError::NoQoS2 => reason::QOS_NOT_SUPPORTED,
+            _ => reason::PROTOCOL_ERROR,
+        }
+    }
+
     /// Whether this is the broker refusing something (exit 5) rather than breaking MQTT (exit 1).
     pub fn is_rejection(&self) -> bool {
         matches!(

@@ -39,7 +39,9 @@ impl Handshake {
             Some(s) => format!("{name} ({s})"),
             None => name.to_string(),
         };
-        if self.version == Version::V5 && matches!(self.connack.reason, 0x01 | 0x84) {
+        if self.version == Version::V5
+            && reason::connack_is_unsupported_version(self.connack.reason)
+        {
             text.push_str(" (a broker without MQTT 5: try -V 3.1.1)");
         }
         text
@@ -69,7 +71,7 @@ pub async fn handshake(
             Ok(h)
                 if opts.version_fallback
                     && h.version == Version::V5
-                    && matches!(h.connack.reason, 0x01 | 0x84) =>
+                    && reason::connack_is_unsupported_version(h.connack.reason) =>
             {
                 handshake_once(opts, tls, Version::V3_1_1).await
             }
