@@ -19,6 +19,71 @@ pub const INTERRUPTED: u8 = 130;
 pub struct Exit {
     pub code: u8,
     pub message: String,
+    /// For exit 3: what kind of connection failure (bench counts them by kind).
+    pub failure: Option<ConnectFailure>,
+}
+
+/// Why a connection could not be made (exit 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectFailure {
+    Dns,
+    TooManyOpenFiles,
+    AddressNotAvailable,
+    Refused,
+    /// Closed or reset by the broker before or instead of a CONNACK.
+    ClosedByBroker,
+    Timeout,
+    Tls,
+    WebSocket,
+    /// Anything else: a malformed CONNACK, an unexpected packet, another socket error.
+    Other,
+}
+
+impl ConnectFailure {
+    /// The failure's name in records (`bench`'s `connect_failures`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ConnectFailure::Dns => "dns",
+            ConnectFailure::TooManyOpenFiles => "too_many_open_files",
+            ConnectFailure::AddressNotAvailable => "address_not_available",
+            ConnectFailure::Refused => "connection_refused",
+            ConnectFailure::ClosedByBroker => "closed_by_broker",
+            ConnectFailure::Timeout => "timeout",
+            ConnectFailure::Tls => "tls",
+            ConnectFailure::WebSocket => "websocket",
+            ConnectFailure::Other => "other",
+        }
+    }
+
+    /// The kind of a socket error while connecting.
+    pub fn of_io(e: &std::io::Error) -> ConnectFailure {
+        use std::io::ErrorKind::*;
+        match (e.raw_os_error(), e.kind()) {
+            (Some(23 | 24), _) => ConnectFailure::TooManyOpenFiles,
+            (Some(99), _) | (_, AddrNotAvailable) => ConnectFailure::AddressNotAvailable,
+            (_, ConnectionRefused) => ConnectFailure::Refused,
+            (_, ConnectionReset | ConnectionAborted | UnexpectedEof | BrokenPipe) => {
+                ConnectFailure::ClosedByBroker
+            }
+            (_, TimedOut) => ConnectFailure::Timeout,
+            _ => ConnectFailure::Other,
+        }
+    }
+}
+
+/// Exit 3, of a known kind.
+pub fn connect_failed(failure: ConnectFailure, message: impl fmt::Display) -> anyhow::Error {
+    anyhow::Error::new(Exit {
+        code: CONNECT,
+        message: message.to_string(),
+        failure: Some(failure),
+    })
+}
+
+/// The kind of connection failure in an error's chain, if it is one.
+pub fn failure_of(err: &anyhow::Error) -> Option<ConnectFailure> {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<Exit>().and_then(|e| e.failure))
 }
 
 impl fmt::Display for Exit {
@@ -33,6 +98,7 @@ fn exit(code: u8, message: impl fmt::Display) -> anyhow::Error {
     anyhow::Error::new(Exit {
         code,
         message: message.to_string(),
+        failure: (code == CONNECT).then_some(ConnectFailure::Other),
     })
 }
 
@@ -130,6 +196,35 @@ mod tests {
         assert_eq!(
             format!("{err:#}"),
             "connecting to localhost:1883: Not authorized"
+        );
+    }
+
+    #[test]
+    fn connect_failures_carry_their_kind_through_context() {
+        let io = |raw: i32| std::io::Error::from_raw_os_error(raw);
+        assert_eq!(
+            ConnectFailure::of_io(&io(24)),
+            ConnectFailure::TooManyOpenFiles
+        );
+        assert_eq!(
+            ConnectFailure::of_io(&io(99)),
+            ConnectFailure::AddressNotAvailable
+        );
+        assert_eq!(ConnectFailure::of_io(&io(111)), ConnectFailure::Refused);
+        assert_eq!(
+            ConnectFailure::of_io(&io(104)),
+            ConnectFailure::ClosedByBroker
+        );
+        let err = Err::<(), _>(connect_failed(ConnectFailure::Tls, "bad certificate"))
+            .context("connecting")
+            .unwrap_err();
+        assert_eq!(code_for(&err), CONNECT);
+        assert_eq!(failure_of(&err), Some(ConnectFailure::Tls));
+        assert_eq!(failure_of(&connect("plain")), Some(ConnectFailure::Other));
+        assert_eq!(failure_of(&usage("x")), None);
+        assert_eq!(
+            ConnectFailure::TooManyOpenFiles.name(),
+            "too_many_open_files"
         );
     }
 

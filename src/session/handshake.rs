@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::options::ConnectOptions;
 use super::state;
 use super::transport::{self, Stream, Timings};
-use crate::exit;
+use crate::exit::{self, ConnectFailure};
 use crate::protocol::{self, reason, ConnAck, Limits, Packet, Properties, Version};
 
 /// The result of a handshake: the broker's answer, accepted or not.
@@ -83,45 +83,32 @@ pub async fn handshake(
                 handshake_once(opts, tls, Version::V3_1_1)
                     .await
                     .map_err(|again| {
-                        let again = settle(again);
                         let msg = format!("{e}; asked again with MQTT 3.1.1: {again:#}");
-                        exit::with_code(exit::code_for(&again), msg)
+                        match exit::failure_of(&again) {
+                            Some(failure) => exit::connect_failed(failure, msg),
+                            None => exit::with_code(exit::code_for(&again), msg),
+                        }
                     })
             }
             other => other,
         }
-        .map_err(settle)
     };
     match tokio::time::timeout(timeout, attempt).await {
         Ok(r) => r,
-        Err(_) => Err(exit::connect(format!(
-            "no CONNACK from {} within {} (--connect-timeout)",
-            opts.address(),
-            humantime::format_duration(timeout)
-        ))),
+        Err(_) => Err(exit::connect_failed(
+            ConnectFailure::Timeout,
+            format!(
+                "no CONNACK from {} within {} (--connect-timeout)",
+                opts.address(),
+                humantime::format_duration(timeout)
+            ),
+        )),
     }
 }
 
-/// The connection ended before any CONNACK (closed or reset).
-#[derive(Debug)]
-struct ClosedEarly(String);
-impl std::fmt::Display for ClosedEarly {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for ClosedEarly {}
-
-/// A [`ClosedEarly`] that was not retried is a connection failure (exit 3).
-fn settle(e: anyhow::Error) -> anyhow::Error {
-    match e.downcast::<ClosedEarly>() {
-        Ok(ClosedEarly(msg)) => exit::connect(msg),
-        Err(e) => e,
-    }
-}
-
+/// Closed or reset by the broker before any CONNACK: a broker without MQTT 5 may do that.
 fn is_closed_early(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.is::<ClosedEarly>())
+    exit::failure_of(e) == Some(ConnectFailure::ClosedByBroker)
 }
 
 async fn handshake_once(
@@ -139,16 +126,10 @@ async fn handshake_once(
     )
     .map_err(|e| exit::usage(format!("cannot encode CONNECT: {e}")))?;
     let t = Instant::now();
+    // A close or reset may be a broker without MQTT 5; anything else (a TLS alert) is not.
     let lost = |e: std::io::Error| {
-        use std::io::ErrorKind::*;
         let msg = format!("connection to {} lost during CONNECT: {e}", opts.address());
-        // A close or reset may be a broker without MQTT 5; anything else (a TLS alert) is not.
-        match e.kind() {
-            ConnectionReset | ConnectionAborted | UnexpectedEof | BrokenPipe => {
-                anyhow::Error::new(ClosedEarly(msg))
-            }
-            _ => exit::connect(msg),
-        }
+        exit::connect_failed(ConnectFailure::of_io(&e), msg)
     };
     stream.write_all(&out).await.map_err(lost)?;
     stream.flush().await.map_err(lost)?;
@@ -197,7 +178,7 @@ async fn handshake_once(
         let n = stream.read_buf(&mut buf).await.map_err(lost)?;
         if n == 0 {
             let msg = format!("{} closed the connection without a CONNACK", opts.address());
-            return Err(anyhow::Error::new(ClosedEarly(msg)));
+            return Err(exit::connect_failed(ConnectFailure::ClosedByBroker, msg));
         }
     }
 }

@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::protocol::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::options::{ConnectOptions, Scheme, TlsOptions};
-use crate::exit;
+use crate::exit::{self, ConnectFailure};
 
 /// How long each step of opening the stream took.
 #[derive(Clone, Copy, Debug, Default)]
@@ -53,7 +53,13 @@ pub async fn open(
     let t0 = Instant::now();
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((opts.host.as_str(), opts.port))
         .await
-        .map_err(|e| exit::connect(format!("cannot resolve {}: {e}", opts.host)))?
+        .map_err(|e| {
+            let failure = match ConnectFailure::of_io(&e) {
+                ConnectFailure::TooManyOpenFiles => ConnectFailure::TooManyOpenFiles,
+                _ => ConnectFailure::Dns,
+            };
+            exit::connect_failed(failure, format!("cannot resolve {}: {e}", opts.host))
+        })?
         .collect();
     timings.dns = t0.elapsed();
     let t1 = Instant::now();
@@ -72,11 +78,14 @@ pub async fn open(
             .connect(server_name, tcp)
             .await
             .map_err(|e| {
-                exit::connect(format!(
-                    "TLS handshake with {} failed: {}",
-                    opts.address(),
-                    tls_error_text(&e)
-                ))
+                exit::connect_failed(
+                    ConnectFailure::Tls,
+                    format!(
+                        "TLS handshake with {} failed: {}",
+                        opts.address(),
+                        tls_error_text(&e)
+                    ),
+                )
             })?;
         timings.tls = Some(t2.elapsed());
         Plain::Tls(Box::new(tls))
@@ -106,8 +115,14 @@ async fn connect_any(addrs: &[SocketAddr], opts: &ConnectOptions) -> Result<TcpS
         }
     }
     Err(match last {
-        Some((addr, e)) => exit::connect(format!("cannot connect to {addr}: {e}")),
-        None => exit::connect(format!("{} has no address to connect to", opts.host)),
+        Some((addr, e)) => exit::connect_failed(
+            ConnectFailure::of_io(&e),
+            format!("cannot connect to {addr}: {e}"),
+        ),
+        None => exit::connect_failed(
+            ConnectFailure::Dns,
+            format!("{} has no address to connect to", opts.host),
+        ),
     })
 }
 
@@ -310,7 +325,12 @@ async fn ws_handshake(plain: Plain, opts: &ConnectOptions) -> Result<WebSocketSt
     }
     let (ws, _response) = tokio_tungstenite::client_async_with_config(request, plain, None)
         .await
-        .map_err(|e| exit::connect(format!("WebSocket handshake with {url} failed: {e}")))?;
+        .map_err(|e| {
+            exit::connect_failed(
+                ConnectFailure::WebSocket,
+                format!("WebSocket handshake with {url} failed: {e}"),
+            )
+        })?;
     Ok(ws)
 }
 
