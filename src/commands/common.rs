@@ -71,10 +71,6 @@ pub fn report_notice(n: &Notice) {
     }
 }
 
-pub fn exit_with(code: u8, msg: String) -> anyhow::Error {
-    exit::with_code(code, msg)
-}
-
 /// `Not authorized (0x87): reason string`
 pub fn reason_text(packet: PacketType, code: u8, props: Option<&Properties>) -> String {
     let mut s = format!("{} ({code:#04x})", reason::name(packet, code));

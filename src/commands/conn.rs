@@ -64,12 +64,13 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
     loop {
         tokio::select! {
             n = session.notices.recv() => match n {
-                Some(Notice::Closed(Ok(()), _)) | None => return Ok(ExitCode::SUCCESS),
-                Some(Notice::Closed(Err(msg), code)) => {
+                Some(Notice::Closed(Ok(()))) | None => return Ok(ExitCode::SUCCESS),
+                Some(Notice::Closed(Err(e))) => {
+                    let msg = e.message.clone();
                     disconnected.insert("reason".into(), Value::String(msg.clone()));
                     out.line(&record::line(disconnected))?;
                     out.flush()?;
-                    return Err(common::exit_with(code, msg));
+                    return Err(e.into_error(""));
                 }
                 Some(Notice::Event(Event::Disconnect(d))) => {
                     let r = &mut disconnected;

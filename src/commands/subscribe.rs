@@ -217,11 +217,11 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                 Some(Notice::Event(Event::Recovery(r))) => {
                     crate::output::diag::warning(&r.to_string());
                 }
-                Some(Notice::Closed(result, code)) => {
+                Some(Notice::Closed(result)) => {
                     drain(&mut out, &session, &mut acks, deadline, &mut signals).await?;
                     return match result {
                         Ok(()) => Ok(ExitCode::SUCCESS),
-                        Err(msg) => Err(common::exit_with(code, msg)),
+                        Err(e) => Err(e.into_error("")),
                     };
                 }
                 Some(other) => common::report_notice(&other),
@@ -396,8 +396,8 @@ async fn wait_for(
         match session.notices.recv().await {
             Some(Notice::Event(e)) if want(&e) => return Ok(e),
             Some(Notice::Event(Event::Message(p))) => early.push_back(p),
-            Some(Notice::Closed(Err(msg), code)) => return Err(common::exit_with(code, msg)),
-            Some(Notice::Closed(Ok(()), _)) | None => {
+            Some(Notice::Closed(Err(e))) => return Err(e.into_error("")),
+            Some(Notice::Closed(Ok(()))) | None => {
                 return Err(exit::runtime("the session ended unexpectedly"))
             }
             Some(other) => common::report_notice(&other),

@@ -9,13 +9,13 @@ use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-pub use super::event::{Notice, Request};
+use super::event::EndKind;
+pub use super::event::{Notice, Request, SessionError};
 use super::handshake::decode_limits;
 pub use super::handshake::{handshake, Handshake};
 use super::options::ConnectOptions;
 use super::state::{Config, Event, State, StateError};
 use super::transport::Stream;
-use crate::exit;
 use crate::protocol::{
     self, reason, ConnAck, Disconnect, Limits, Packet, Properties, Publish, QoS, Subscribe, Version,
 };
@@ -135,8 +135,8 @@ enum End {
     Closed,
     /// Lost: may reconnect.
     Lost(String),
-    /// Fatal: message and exit code.
-    Fatal(String, u8),
+    /// For good.
+    Fatal(SessionError),
 }
 
 const MAX_PENDING: usize = 256;
@@ -166,7 +166,7 @@ impl Driver {
         let outcome = loop {
             let end = self.serve(&mut requests, stream, leftover, resend).await;
             let end = match (end, self.state.on_connection_lost()) {
-                (End::Lost(_), Err(e)) => End::Fatal(e.to_string(), exit::REJECTED),
+                (End::Lost(_), Err(e)) => End::Fatal(e.into()),
                 (end, _) => end,
             };
             if self.state.did_work() {
@@ -174,13 +174,13 @@ impl Driver {
             }
             match end {
                 End::Closed => break Ok(()),
-                End::Fatal(msg, code) => break Err((msg, code)),
+                End::Fatal(e) => break Err(e),
                 // Closing and nothing left unacknowledged: only the DISCONNECT was lost.
                 End::Lost(_) if self.closing.is_some() && self.all_sent() => break Ok(()),
                 // Closing with messages still unacknowledged goes on like any loss: reconnect
                 // (and resend) when allowed, so a stream that has ended loses nothing.
                 End::Lost(msg) if !self.settings.reconnect.enabled => {
-                    break Err((msg, exit::RUNTIME))
+                    break Err(SessionError::new(EndKind::Lost, msg))
                 }
                 End::Lost(msg) => {
                     if self.state.inflight() > 0 && self.completed == completed_at_loss {
@@ -190,14 +190,14 @@ impl Driver {
                     }
                     completed_at_loss = self.completed;
                     if stalled >= MAX_STALLED_LOSSES {
-                        break Err((
+                        break Err(SessionError::new(
+                            EndKind::Lost,
                             format!(
                                 "{msg}; gave up: the connection was lost {stalled} times in a row \
                                  with the same {} message(s) unacknowledged (does the broker refuse \
                                  them, e.g. as larger than its maximum packet size?)",
                                 self.state.inflight()
                             ),
-                            exit::RUNTIME,
                         ));
                     }
                     if self.notify(Notice::ConnectionLost(msg)).await.is_err() {
@@ -209,7 +209,7 @@ impl Driver {
                             leftover = hs.1;
                             resend = packets;
                         }
-                        Err((msg, code)) => break Err((msg, code)),
+                        Err(e) => break Err(e),
                     }
                 }
             }
@@ -220,11 +220,7 @@ impl Driver {
                 return;
             }
         }
-        let (result, code) = match outcome {
-            Ok(()) => (Ok(()), 0),
-            Err((msg, code)) => (Err(msg), code),
-        };
-        let _ = self.notices.send(Notice::Closed(result, code)).await;
+        let _ = self.notices.send(Notice::Closed(outcome)).await;
     }
 
     async fn notify(&mut self, n: Notice) -> Result<(), ()> {
@@ -238,10 +234,10 @@ impl Driver {
         protocol::encode(packet, self.state.version(), wbuf)
             .map(|_| ())
             .map_err(|e| {
-                End::Fatal(
+                End::Fatal(SessionError::new(
+                    EndKind::Usage,
                     format!("cannot encode {}: {e}", packet.packet_type().name()),
-                    exit::USAGE,
-                )
+                ))
             })
     }
 
@@ -481,10 +477,10 @@ impl Driver {
                 Ok(None) => return Ok(()),
                 Err(e) => {
                     self.send_disconnect(e.disconnect_reason(), wbuf);
-                    return Err(End::Fatal(
+                    return Err(End::Fatal(SessionError::new(
+                        EndKind::Protocol,
                         format!("protocol error: malformed packet from the broker: {e}"),
-                        exit::RUNTIME,
-                    ));
+                    )));
                 }
             };
             if let Err(e) = self.state.handle(packet, Instant::now(), out, events) {
@@ -524,7 +520,7 @@ impl Driver {
                         return Err(if reason::disconnect_is_retryable(d.reason) {
                             End::Lost(msg)
                         } else {
-                            End::Fatal(msg, exit::REJECTED)
+                            End::Fatal(SessionError::new(EndKind::Rejected, msg))
                         });
                     }
                     ev => {
@@ -561,12 +557,7 @@ impl Driver {
 }
 
 fn state_fatal(e: StateError) -> End {
-    let code = if e.is_rejection() {
-        exit::REJECTED
-    } else {
-        exit::RUNTIME
-    };
-    End::Fatal(e.to_string(), code)
+    End::Fatal(e.into())
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

@@ -5,8 +5,7 @@ use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 
-use super::{handshake, Driver, Notice, Stream};
-use crate::exit;
+use super::{handshake, Driver, EndKind, Notice, SessionError, Stream};
 use crate::protocol::{reason, Packet};
 
 #[derive(Clone, Debug)]
@@ -33,12 +32,12 @@ impl Driver {
     pub(super) async fn reconnect(
         &mut self,
         backoff: &mut Backoff,
-    ) -> Result<((Stream, BytesMut), Vec<Packet>), (String, u8)> {
+    ) -> Result<((Stream, BytesMut), Vec<Packet>), SessionError> {
         loop {
             let Some(delay) = backoff.next() else {
-                return Err((
+                return Err(SessionError::new(
+                    EndKind::Lost,
                     format!("gave up after {} reconnect attempts", backoff.attempts),
-                    exit::RUNTIME,
                 ));
             };
             tokio::time::sleep(delay).await;
@@ -65,7 +64,7 @@ impl Driver {
                                 }
                                 packets.push(p);
                             }
-                            Err(e) => return Err((e.to_string(), exit::RUNTIME)),
+                            Err(e) => return Err(e.into()),
                         }
                     }
                     self.pending
@@ -78,9 +77,9 @@ impl Driver {
                         .notify(Notice::ConnectionLost(format!("reconnect refused: {text}")))
                         .await;
                     if reason::connack_is_final(hs.connack.reason) {
-                        return Err((
+                        return Err(SessionError::new(
+                            EndKind::Refused,
                             format!("the broker refused the connection: {text}"),
-                            exit::REFUSED,
                         ));
                     }
                 }
@@ -90,7 +89,7 @@ impl Driver {
                         .await
                         .is_err()
                     {
-                        return Err(("stopped".into(), exit::RUNTIME));
+                        return Err(SessionError::new(EndKind::Lost, "stopped"));
                     }
                 }
             }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::exit;
 use crate::protocol::{
     reason, Auth, Disconnect, Properties, Publish, QoS, SubAck, Subscribe, UnsubAck, Unsubscribe,
 };
@@ -35,7 +36,70 @@ pub enum Notice {
         session_present: bool,
     },
     /// The driver stopped: after our DISCONNECT (Ok) or for good on an error.
-    Closed(Result<(), String>, u8),
+    Closed(Result<(), SessionError>),
+}
+
+/// Why a session ended for good.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionError {
+    pub kind: EndKind,
+    pub message: String,
+}
+
+/// What kind of end: it decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndKind {
+    /// The connection was lost and not recovered (no reconnect, or reconnecting gave up).
+    Lost,
+    /// The broker broke MQTT.
+    Protocol,
+    /// The broker refused the connection when reconnecting.
+    Refused,
+    /// The broker rejected an operation, or ended the session with a final reason.
+    Rejected,
+    /// A request could not be sent as given (the user's input).
+    Usage,
+}
+
+impl SessionError {
+    pub fn new(kind: EndKind, message: impl Into<String>) -> SessionError {
+        SessionError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The exit code (see `crate::exit`) this end maps to.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            EndKind::Lost | EndKind::Protocol => exit::RUNTIME,
+            EndKind::Refused => exit::REFUSED,
+            EndKind::Rejected => exit::REJECTED,
+            EndKind::Usage => exit::USAGE,
+        }
+    }
+
+    /// As the error a command returns, with `more` said after the message.
+    pub fn into_error(self, more: &str) -> anyhow::Error {
+        exit::with_code(self.exit_code(), format!("{}{more}", self.message))
+    }
+}
+
+impl From<StateError> for SessionError {
+    fn from(e: StateError) -> SessionError {
+        let kind = if e.is_rejection() {
+            EndKind::Rejected
+        } else {
+            EndKind::Protocol
+        };
+        SessionError::new(kind, e.to_string())
+    }
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// What happened, for the command to act on.

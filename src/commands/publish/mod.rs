@@ -237,10 +237,10 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                     tally.recovered += 1;
                     diag::warning(&r.to_string());
                 }
-                Some(Notice::Closed(result, code)) => {
+                Some(Notice::Closed(result)) => {
                     out.flush()?;
-                    if let Err(msg) = result {
-                        return Err(common::exit_with(code, format!("{msg} ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
+                    if let Err(e) = result {
+                        return Err(e.into_error(&format!(" ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
                     }
                     break false;
                 }
