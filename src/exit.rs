@@ -1,4 +1,4 @@
-//! The exit-code table (DESIGN.md section 5) and the mapping from errors to codes.
+//! The exit-code table (README "Exit codes") and the mapping from errors to codes.
 //!
 //! Errors travel as `anyhow::Error`; the ones that decide an exit code carry an [`Exit`]
 //! somewhere in their chain, which `code_for` finds by downcast.

@@ -1,4 +1,4 @@
-//! The command-line surface (DESIGN.md section 3): one `ConnectArgs` flattened into every
+//! The command-line surface (README, ARCHITECTURE.md "Layers"): one `ConnectArgs` flattened into every
 //! command, so every connection option works the same everywhere.
 use std::path::PathBuf;
 use std::time::Duration;

@@ -211,7 +211,7 @@ fn after_help(roff: &mut Roff, text: &str) {
     }
 }
 
-/// The exit-code table (DESIGN.md section 5, README "Exit codes").
+/// The exit-code table (README "Exit codes").
 pub const EXIT_CODES: &[(&str, &str)] = &[
     ("0", "Success (including sub stopped by SIGINT/SIGTERM after a clean DISCONNECT, or its reader going away)."),
     ("1", "Runtime error: connection lost, protocol violation by the peer, I/O error; bench: clients cut off or QoS 1/2 messages lost."),
@@ -322,7 +322,7 @@ fn files(roff: &mut Roff) {
     roff.control("fi", []);
 }
 
-/// The JSON line records (DESIGN.md section 4, README "JSON records").
+/// The JSON line records (README "JSON records").
 pub const RECORDS: &[(&str, &str, &str)] = &[
     ("connack", "conn", "broker, transport, protocol_version, client_id, reason_code, reason_name, session_present, properties, timings (dns_ms, tcp_ms, tls_ms, ws_ms, mqtt_ms, total_ms)"),
     ("disconnected", "conn --hold", "reason (why the connection ended) or reason_code, reason_name, properties of a server DISCONNECT"),
