@@ -8,17 +8,15 @@ use crate::exit;
 use crate::output::diag;
 use crate::protocol::{reason, PacketType, Properties};
 use crate::session::{
-    handshake, transport, ConnectOptions, Notice, Reconnect, Session, SessionSettings,
+    handshake, transport, ConnectOptions, Reconnect, Session, SessionSettings, Update,
 };
 
-/// Connect (exit 3 on failure, 4 on refusal) and start the session driver.
+/// Connect (exit 3 on failure, 4 on refusal) and start the session driver with `settings`,
+/// whose reconnect part comes from the flags.
 pub async fn connect(
     opts: &ConnectOptions,
     rc: &ReconnectArgs,
-    max_inflight: Option<u16>,
-    default_inflight: Option<u16>,
-    notice_capacity: usize,
-    manual_ack: bool,
+    settings: SessionSettings,
 ) -> Result<Session> {
     let tls = tls_config(opts)?;
     let hs = handshake(opts, tls.clone()).await?;
@@ -36,10 +34,7 @@ pub async fn connect(
             max_delay: Duration::from_secs(30).max(rc.reconnect_delay),
             max_attempts: rc.max_reconnects,
         },
-        max_inflight,
-        default_inflight,
-        notice_capacity,
-        manual_ack,
+        ..settings
     };
     Ok(Session::start(opts.clone(), tls, hs, settings))
 }
@@ -56,17 +51,18 @@ pub fn tls_config(opts: &ConnectOptions) -> Result<Option<std::sync::Arc<rustls:
     Ok(Some(transport::tls_client_config(&opts.tls)?))
 }
 
-/// Connection-level notices on stderr.
-pub fn report_notice(n: &Notice) {
-    match n {
-        Notice::ConnectionLost(msg) => diag::info(
+/// Connection updates and recoveries on stderr.
+pub fn report(u: &Update) {
+    match u {
+        Update::Lost(msg) => diag::info(
             "disconnected",
             &format!("disconnected: {msg}; reconnecting"),
         ),
-        Notice::Reconnected { session_present } => diag::info(
+        Update::Reconnected { session_present } => diag::info(
             "reconnected",
             &format!("reconnected (session present: {session_present})"),
         ),
+        Update::Recovery(r) => diag::warning(&r.to_string()),
         _ => {}
     }
 }

@@ -12,9 +12,8 @@ use crate::cli::{ConnArgs, Hold};
 use crate::exit;
 use crate::output::{record, Output};
 use crate::protocol::{self, reason, Disconnect, Packet, PacketType};
-use crate::session::state::Event;
 use crate::session::{
-    handshake, ConnectOptions, Handshake, Notice, Request, Session, SessionSettings,
+    handshake, ConnectOptions, Handshake, Request, Session, SessionSettings, Update,
 };
 
 pub async fn run(args: ConnArgs) -> Result<ExitCode> {
@@ -63,16 +62,16 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
     let mut disconnected = record::record("disconnected");
     loop {
         tokio::select! {
-            n = session.notices.recv() => match n {
-                Some(Notice::Closed(Ok(()))) | None => return Ok(ExitCode::SUCCESS),
-                Some(Notice::Closed(Err(e))) => {
+            n = session.next() => match n {
+                Some(Update::Closed(Ok(()))) | None => return Ok(ExitCode::SUCCESS),
+                Some(Update::Closed(Err(e))) => {
                     let msg = e.message.clone();
                     disconnected.insert("reason".into(), Value::String(msg.clone()));
                     out.line(&record::line(disconnected))?;
                     out.flush()?;
                     return Err(e.into_error(""));
                 }
-                Some(Notice::Event(Event::Disconnect(d))) => {
+                Some(Update::ServerDisconnect(d)) => {
                     let r = &mut disconnected;
                     r.insert("reason_code".into(), d.reason.into());
                     r.insert("reason_name".into(), reason::name(PacketType::Disconnect, d.reason).into());

@@ -1,6 +1,5 @@
 //! `mqtt sub`: subscribe, print each message as a record (or a template), stop on count,
 //! timeout, signal, or after subscribing; reconnect and resubscribe when the connection drops.
-use std::collections::VecDeque;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -13,11 +12,10 @@ use crate::exit;
 use crate::output::template::Template;
 use crate::output::{message, record, ThreadedOutput};
 use crate::protocol::{
-    reason, topic, Disconnect, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions,
-    Subscribe, Unsubscribe, Version,
+    reason, topic, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions, Subscribe,
+    Unsubscribe, Version,
 };
-use crate::session::state::Event;
-use crate::session::{Notice, Request, Session};
+use crate::session::{Request, Session, SessionSettings, Update};
 
 enum Printer {
     Record,
@@ -54,7 +52,12 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     // broker that never answers SUBSCRIBE, or closes the connection over it, cannot hold sub).
     // Messages are acknowledged once printed and flushed, so one that is not printed (after
     // -C, on a signal) stays with the broker for the next session.
-    let connecting = common::connect(&opts, &args.reconnect, None, None, args.queue.max(16), true);
+    let settings = SessionSettings {
+        notice_capacity: args.queue.max(16),
+        manual_ack: true,
+        ..SessionSettings::default()
+    };
+    let connecting = common::connect(&opts, &args.reconnect, settings);
     let mut session = tokio::select! {
         s = connecting => s?,
         _ = sleep_until(deadline) => return Err(exit::timeout(format!(
@@ -64,25 +67,16 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting")),
     };
     // Messages that arrive before the SUBACK (a resumed session's queue is sent right after
-    // the CONNACK) are held here and printed first.
-    let mut early = VecDeque::new();
+    // the CONNACK) are kept by the session and come first.
     let subscribing = async {
         if !args.unsubscribe.is_empty() {
             let unsub = Unsubscribe {
                 filters: args.unsubscribe.clone(),
                 ..Unsubscribe::default()
             };
-            send(&session, Request::Unsubscribe(unsub)).await?;
-            wait_for(&mut session, &mut early, |e| {
-                matches!(e, Event::UnsubAck(_))
-            })
-            .await?;
+            session.unsubscribe(unsub, common::report).await?;
         }
-        send(&session, Request::Subscribe(subscribe)).await?;
-        match wait_for(&mut session, &mut early, |e| matches!(e, Event::SubAck(_))).await? {
-            Event::SubAck(ack) => Ok(Some(ack)),
-            _ => unreachable!("wait_for returns the event it matched"),
-        }
+        session.subscribe(subscribe, common::report).await.map(Some)
     };
     let subscribed: Result<Option<Box<crate::protocol::SubAck>>> = tokio::select! {
         r = subscribing => r,
@@ -96,11 +90,11 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         Ok(Some(ack)) => ack,
         // A signal: stopped as at any other time, with a DISCONNECT.
         Ok(None) => {
-            disconnect(&mut session, STOP_GRACE).await;
+            session.disconnect(STOP_GRACE).await;
             return Ok(ExitCode::SUCCESS);
         }
         Err(e) if exit::code_for(&e) == exit::TIMEOUT => {
-            disconnect(&mut session, STOP_GRACE).await;
+            session.disconnect(STOP_GRACE).await;
             return Err(e);
         }
         Err(e) => return Err(e),
@@ -120,7 +114,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         }
     }
     if refused > 0 && refused == ack.reason_codes.len() {
-        disconnect(&mut session, Duration::from_secs(1)).await;
+        session.disconnect(Duration::from_secs(1)).await;
         return Err(exit::rejected("every subscription was refused"));
     }
     // Granted QoS 0 everywhere: the broker sends without a window, so waking up less often
@@ -152,13 +146,8 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             biased;
             _ = signals.recv() => break Stop::Signal,
             _ = sleep_until(deadline), if deadline.is_some() => break Stop::Timeout,
-            n = async {
-                match early.pop_front() {
-                    Some(p) => Some(Notice::Event(Event::Message(p))),
-                    None => session.notices.recv().await,
-                }
-            }, if take => match n {
-                Some(Notice::Event(Event::Message(p))) => {
+            n = session.next(), if take => match n {
+                Some(Update::Message(p)) => {
                     if args.filter_out.iter().any(|f| topic::matches(f, &p.topic))
                         || (args.no_retained && p.retain)
                     {
@@ -180,7 +169,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                             properties: Properties::default(),
                             ..Publish::default()
                         };
-                        send(&session, Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
+                        session.send(Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
                     }
                     let time = record::now();
                     match &printer {
@@ -207,24 +196,21 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     }
                     // Flush when nothing else is ready: a pipe sees each message at once,
                     // a firehose goes out in large writes.
-                    if out.should_flush(early.is_empty() && session.notices.is_empty()) && out.has_room() {
+                    if out.should_flush(session.is_quiet()) && out.has_room() {
                         flush(&mut out, &session, &mut acks).await?;
                     }
                 }
-                Some(Notice::Event(Event::PublishDone { reason: code, properties, .. })) if reason::is_error(code) => {
+                Some(Update::Published { reason: code, properties, .. }) if reason::is_error(code) => {
                     crate::output::diag::warning(&format!("clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, properties.as_deref())));
                 }
-                Some(Notice::Event(Event::Recovery(r))) => {
-                    crate::output::diag::warning(&r.to_string());
-                }
-                Some(Notice::Closed(result)) => {
+                Some(Update::Closed(result)) => {
                     drain(&mut out, &session, &mut acks, deadline, &mut signals).await?;
                     return match result {
                         Ok(()) => Ok(ExitCode::SUCCESS),
                         Err(e) => Err(e.into_error("")),
                     };
                 }
-                Some(other) => common::report_notice(&other),
+                Some(other) => common::report(&other),
                 None => return Err(exit::runtime("the session ended unexpectedly")),
             },
             // What gathered while the writer was busy goes out once it is idle.
@@ -244,14 +230,12 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             drain(&mut out, &session, &mut acks, moment, &mut signals).await?
         }
     };
-    disconnect(
-        &mut session,
-        match stop {
+    session
+        .disconnect(match stop {
             Stop::Done => Duration::from_secs(5),
             _ => STOP_GRACE,
-        },
-    )
-    .await;
+        })
+        .await;
     let unwritten = if written {
         String::new()
     } else {
@@ -375,50 +359,6 @@ async fn flush(
     };
     out.flush(then).await?;
     Ok(())
-}
-
-async fn send(session: &Session, req: Request) -> Result<()> {
-    session
-        .requests
-        .send(req)
-        .await
-        .map_err(|_| exit::runtime("the session ended unexpectedly"))
-}
-
-/// Wait for an event (SUBACK, UNSUBACK) while connection notices are reported and messages
-/// are kept in `early`.
-async fn wait_for(
-    session: &mut Session,
-    early: &mut VecDeque<Box<Publish>>,
-    want: impl Fn(&Event) -> bool,
-) -> Result<Event> {
-    loop {
-        match session.notices.recv().await {
-            Some(Notice::Event(e)) if want(&e) => return Ok(e),
-            Some(Notice::Event(Event::Message(p))) => early.push_back(p),
-            Some(Notice::Closed(Err(e))) => return Err(e.into_error("")),
-            Some(Notice::Closed(Ok(()))) | None => {
-                return Err(exit::runtime("the session ended unexpectedly"))
-            }
-            Some(other) => common::report_notice(&other),
-        }
-    }
-}
-
-/// DISCONNECT (after any retained-message clearing is acknowledged), for at most `bound`.
-async fn disconnect(session: &mut Session, bound: Duration) {
-    let _ = session
-        .requests
-        .send(Request::Disconnect(Disconnect::default()))
-        .await;
-    let drain = async {
-        while let Some(n) = session.notices.recv().await {
-            if let Notice::Closed(..) = n {
-                break;
-            }
-        }
-    };
-    let _ = tokio::time::timeout(bound, drain).await;
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

@@ -34,12 +34,17 @@ pub struct SessionSettings {
     pub notice_capacity: usize,
     /// Incoming QoS 1/2 messages are acknowledged only by `Request::Ack`.
     pub manual_ack: bool,
+    /// A publisher: release the packet ids of flows an earlier process left in a resumed
+    /// session (see `state::Config::release_on_resume`).
+    pub release_on_resume: bool,
 }
 
 /// A running session: send requests, receive notices.
 pub struct Session {
     pub requests: mpsc::Sender<Request>,
-    pub notices: mpsc::Receiver<Notice>,
+    pub(super) notices: mpsc::Receiver<Notice>,
+    /// Messages that arrived while a SUBSCRIBE waited for its SUBACK, for `next`.
+    pub(super) early: VecDeque<Box<Publish>>,
     pub connack: ConnAck,
     pub version: Version,
     /// The QoS 1/2 window of the first connection (the broker's limit and ours).
@@ -71,6 +76,7 @@ impl Session {
             max_inflight: settings.max_inflight,
             default_inflight: settings.default_inflight,
             enhanced_auth: our.authentication_method.is_some(),
+            release_on_resume: settings.release_on_resume,
             manual_ack: settings.manual_ack,
         };
         let mut state = State::new(cfg, now);
@@ -94,6 +100,7 @@ impl Session {
         Session {
             requests: req_tx,
             notices: note_rx,
+            early: VecDeque::new(),
             connack,
             version,
             window,

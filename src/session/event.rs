@@ -151,6 +151,10 @@ pub enum Recovery {
         limit: u16,
         released: usize,
     },
+    /// A resumed connection was lost with QoS 2 in flight and none of it acknowledged (mosquitto
+    /// counts flows we do not know, answers "Quota exceeded" and closes before it can be read):
+    /// every id not in use, `released` of them, was released at the next resume.
+    IdsReleasedAfterStall { released: usize },
     /// The broker answered "Quota exceeded" (0x97): the publish is sent again after `retry_in`.
     QuotaExceeded {
         token: u64,
@@ -181,6 +185,12 @@ impl fmt::Display for Recovery {
                 "the broker's quota is exceeded with {inflight} of its {limit} messages in flight: \
                  it holds QoS 2 flows this client does not know (restored from an older state, or \
                  left by an earlier process); releasing the {released} packet ids not in use"
+            ),
+            Recovery::IdsReleasedAfterStall { released } => write!(
+                f,
+                "the resumed connection was lost with QoS 2 messages in flight and none \
+                 acknowledged: the broker may hold flows this client does not know; releasing \
+                 the {released} packet ids not in use"
             ),
             Recovery::QuotaExceeded {
                 token,

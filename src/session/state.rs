@@ -35,6 +35,10 @@ pub struct Config {
     pub default_inflight: Option<u16>,
     /// CONNECT named an authentication method: AUTH packets are expected.
     pub enhanced_auth: bool,
+    /// A publisher resuming a session it did not start (this process's first CONNACK says a
+    /// session is present): the broker may hold QoS 2 flows of an earlier process, awaiting
+    /// PUBRELs nobody will send; release every id first (see `release_free_ids`).
+    pub release_on_resume: bool,
     /// Incoming QoS 1/2 messages are acknowledged (PUBACK / PUBREC) only when `ack` is called,
     /// once the command has consumed them: a message is never acknowledged and then lost.
     pub manual_ack: bool,
@@ -102,6 +106,16 @@ pub struct State {
     releasing: IdSet,
     /// A release of every free id was sent on this connection.
     released: bool,
+    /// Connected at least once before this connection.
+    connected_before: bool,
+    /// This connection resumed a session.
+    resumed: bool,
+    /// A QoS 2 flow of ours advanced on this connection (PUBREC or PUBCOMP received).
+    qos2_progress: bool,
+    /// Release every free id at the next resume: the last resumed connection was lost with
+    /// QoS 2 in flight and none of it advanced (a broker counting flows we do not know, that
+    /// closed the connection before its "Quota exceeded" could be read).
+    release_next: bool,
 }
 
 impl State {
@@ -133,6 +147,10 @@ impl State {
             quota: QuotaRetries::default(),
             releasing: IdSet::default(),
             released: false,
+            connected_before: false,
+            resumed: false,
+            qos2_progress: false,
+            release_next: false,
             cfg,
         }
     }
@@ -180,6 +198,13 @@ impl State {
     /// [`SUBSCRIBE_CLOSES`] times in a row, is the broker refusing it by closing the connection
     /// (rumqttd, RabbitMQ) instead of with a SUBACK failure code.
     pub fn on_connection_lost(&mut self) -> Result<(), StateError> {
+        let qos2_inflight = self.outgoing.values().any(|o| match o {
+            Outgoing::Publish { publish, .. } => publish.qos == QoS::ExactlyOnce,
+            Outgoing::Released { .. } => true,
+        });
+        if self.resumed && qos2_inflight && !self.qos2_progress {
+            self.release_next = true;
+        }
         if self.pending_sub.is_empty() {
             return Ok(());
         }
@@ -352,6 +377,7 @@ impl State {
                     if reason::is_error(ack.reason) {
                         self.finish(publish, token, ack, now, out, events);
                     } else {
+                        self.qos2_progress = true;
                         self.outgoing
                             .insert(ack.packet_id, Outgoing::Released { token, seq });
                         out.push(pubrel(ack.packet_id, 0));
@@ -373,6 +399,7 @@ impl State {
             Packet::PubComp(ack) => match self.outgoing.get(&ack.packet_id) {
                 Some(Outgoing::Released { token, .. }) => {
                     let token = *token;
+                    self.qos2_progress = true;
                     self.outgoing.remove(&ack.packet_id);
                     self.quota.forget(token);
                     events.push(done(token, ack));
@@ -473,20 +500,7 @@ impl State {
             && self.server_receive_maximum < u16::MAX
             && inflight < usize::from(self.server_receive_maximum)
         {
-            self.released = true;
-            let mut released = 0;
-            for id in 1..=u16::MAX {
-                if !self.outgoing.contains_key(&id)
-                    && id != ack.packet_id
-                    && !self.pending_sub.contains_key(&id)
-                    && !self.pending_unsub.contains_key(&id)
-                    && !self.releasing.contains(id)
-                {
-                    self.releasing.insert(id);
-                    out.push(pubrel(id, 0));
-                    released += 1;
-                }
-            }
+            let released = self.release_free_ids(ack.packet_id, out);
             events.push(Event::Recovery(Recovery::StaleIdsReleased {
                 inflight,
                 limit: self.server_receive_maximum,
@@ -501,6 +515,27 @@ impl State {
             })),
             None => events.push(done(token, ack)),
         }
+    }
+
+    /// Release (PUBREL) every packet id not in use (nor `except`), once per connection: a broker
+    /// that holds QoS 2 flows we do not know answers each with PUBCOMP and frees them; one that
+    /// does not know them answers PUBCOMP too. Their PUBCOMPs are expected, not reported.
+    fn release_free_ids(&mut self, except: u16, out: &mut Vec<Packet>) -> usize {
+        self.released = true;
+        let mut released = 0;
+        for id in 1..=u16::MAX {
+            if !self.outgoing.contains_key(&id)
+                && id != except
+                && !self.pending_sub.contains_key(&id)
+                && !self.pending_unsub.contains_key(&id)
+                && !self.releasing.contains(id)
+            {
+                self.releasing.insert(id);
+                out.push(pubrel(id, 0));
+                released += 1;
+            }
+        }
+        released
     }
 
     /// Publishes whose "Quota exceeded" wait is over, to be published again (in order).

@@ -2,7 +2,7 @@
 //! session must resend (or, without a session, what is complete or must go again as new).
 use std::time::{Duration, Instant};
 
-use super::{pubrel, Event, Outgoing, State, LEGACY_WINDOW};
+use super::{pubrel, Event, Outgoing, Recovery, State, LEGACY_WINDOW};
 use crate::protocol::{Ack, ConnAck, Packet, QoS, Version};
 
 impl State {
@@ -51,13 +51,7 @@ impl State {
         let mut entries: Vec<(u16, Outgoing)> = self.outgoing.drain().collect();
         entries.sort_by_key(|(_, o)| o.seq());
         let mut resend = Vec::with_capacity(entries.len());
-        // Stale ids being released go first: until they are, the broker counts them.
         self.released = false;
-        if ack.session_present {
-            resend.extend(self.releasing.ids().into_iter().map(|id| pubrel(id, 0)));
-        } else {
-            self.releasing.clear();
-        }
         let mut events = Vec::new();
         for (id, entry) in entries {
             match entry {
@@ -92,6 +86,34 @@ impl State {
                 }),
             }
         }
+        if ack.session_present {
+            // A session this process did not start, or one that keeps refusing our QoS 2
+            // flows: the broker may hold flows nobody will release. Release every free id.
+            let first = !self.connected_before && self.cfg.release_on_resume;
+            if first || self.release_next {
+                let released = self.release_free_ids(0, &mut Vec::new());
+                if self.release_next {
+                    events.push(Event::Recovery(Recovery::IdsReleasedAfterStall {
+                        released,
+                    }));
+                }
+            }
+            // Ids being released go first: until they are, the broker counts them.
+            let mut front: Vec<Packet> = self
+                .releasing
+                .ids()
+                .into_iter()
+                .map(|id| pubrel(id, 0))
+                .collect();
+            front.append(&mut resend);
+            resend = front;
+        } else {
+            self.releasing.clear();
+        }
+        self.release_next = false;
+        self.connected_before = true;
+        self.resumed = ack.session_present;
+        self.qos2_progress = false;
         (resend, events)
     }
 }

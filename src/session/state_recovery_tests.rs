@@ -17,6 +17,7 @@ fn cfg(version: Version) -> Config {
         max_inflight: None,
         default_inflight: Some(256),
         enhanced_auth: false,
+        release_on_resume: false,
         manual_ack: false,
     }
 }
@@ -471,4 +472,66 @@ fn quota_exceeded_below_the_receive_maximum_releases_every_id_not_in_use_once() 
     // Without the session, there is nothing to release.
     let (resend, _) = s.on_connack(&session(false), Version::V5, now);
     assert!(resend.iter().all(|p| matches!(p, Packet::Publish(_))));
+}
+
+#[test]
+fn a_publisher_resuming_a_session_it_did_not_start_releases_every_id_first() {
+    let now = Instant::now();
+    let mut s = State::new(
+        Config {
+            release_on_resume: true,
+            ..cfg(Version::V3_1_1)
+        },
+        now,
+    );
+    let present = ConnAck {
+        session_present: true,
+        ..ConnAck::default()
+    };
+    let (resend, ev) = s.on_connack(&present, Version::V3_1_1, now);
+    assert_eq!(resend.len(), 65535);
+    assert!(resend.iter().all(|p| matches!(p, Packet::PubRel(_))));
+    assert!(ev.is_empty(), "routine, not a warning: {ev:?}");
+    // Only for the first connection: a later resume of our own session releases nothing new.
+    for id in 1..=u16::MAX {
+        feed(&mut s, Packet::PubComp(ack(id, 0)), now).unwrap();
+    }
+    let (resend, _) = s.on_connack(&present, Version::V3_1_1, now);
+    assert!(resend.is_empty());
+}
+
+#[test]
+fn a_resumed_connection_lost_before_any_qos2_progress_releases_every_id_at_the_next_resume() {
+    let now = Instant::now();
+    let mut s = connected(Version::V5, now);
+    let present = ConnAck {
+        session_present: true,
+        ..ConnAck::default()
+    };
+    s.on_connack(&present, Version::V5, now);
+    s.publish(publish(QoS::ExactlyOnce), 1, false).unwrap();
+    // Lost before anything advanced (mosquitto's 0x97 and close, unread).
+    s.on_connection_lost().unwrap();
+    let (resend, ev) = s.on_connack(&present, Version::V5, now);
+    assert_eq!(
+        resend.len(),
+        65534 + 1,
+        "every free id released, then the resend"
+    );
+    assert!(matches!(resend.last(), Some(Packet::Publish(_))));
+    assert!(matches!(
+        ev[..],
+        [Event::Recovery(Recovery::IdsReleasedAfterStall {
+            released: 65534
+        })]
+    ));
+    // Progress on a resumed connection: no release after its loss.
+    let mut s = connected(Version::V5, now);
+    s.on_connack(&present, Version::V5, now);
+    let id = id_of(&s.publish(publish(QoS::ExactlyOnce), 2, false).unwrap());
+    feed(&mut s, Packet::PubRec(ack(id, 0)), now).unwrap();
+    s.on_connection_lost().unwrap();
+    let (resend, ev) = s.on_connack(&present, Version::V5, now);
+    assert_eq!(resend.len(), 1, "the PUBREL of the flow in flight only");
+    assert!(ev.is_empty());
 }

@@ -15,6 +15,7 @@ fn cfg() -> Config {
         max_inflight: None,
         default_inflight: None,
         enhanced_auth: false,
+        release_on_resume: false,
         manual_ack: false,
     }
 }

@@ -24,8 +24,8 @@ use crate::output::progress::Progress;
 use crate::output::{record, Output};
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
 use crate::runtime::Follower;
-use crate::session::state::{Event, StateError};
-use crate::session::{Notice, Request, Session};
+use crate::session::state::StateError;
+use crate::session::{Request, Session, SessionSettings, Update};
 
 /// In-flight QoS 1/2 messages when --max-inflight is not given and the broker announces its
 /// Receive Maximum (MQTT 5); without one (3.1/3.1.1) the window is `state::LEGACY_WINDOW`.
@@ -135,14 +135,14 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
 
     // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
     // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
-    let connecting = common::connect(
-        &opts,
-        &args.reconnect,
-        args.max_inflight,
-        Some(DEFAULT_MAX_INFLIGHT),
-        1024,
-        false,
-    );
+    let settings = SessionSettings {
+        max_inflight: args.max_inflight,
+        default_inflight: Some(DEFAULT_MAX_INFLIGHT),
+        notice_capacity: 1024,
+        release_on_resume: true,
+        ..SessionSettings::default()
+    };
+    let connecting = common::connect(&opts, &args.reconnect, settings);
     let mut session = tokio::select! {
         s = connecting => s?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting; nothing was published")),
@@ -201,6 +201,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut tick = tokio::time::interval(Follower::EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
+    let requests = session.requests.clone();
     let interrupted = loop {
         if input_done && next.is_none() && !disconnect_queued {
             disconnect_queued = true;
@@ -215,12 +216,12 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             _ = tick.tick(), if !args.coalesce.is_zero() => {
                 follower.update(tally.done, queued);
             }
-            n = session.notices.recv() => match n {
-                Some(Notice::Event(Event::PublishDone { token, packet_id, reason: code, properties })) => {
-                    let more = !session.notices.is_empty();
+            n = session.next() => match n {
+                Some(Update::Published { token, packet_id, reason: code, properties }) => {
+                    let more = !session.is_quiet();
                     tally.done(&mut out, args.no_output, more, (token, packet_id, code, properties))?;
                 }
-                Some(Notice::Event(Event::PublishRefused { token, error })) => {
+                Some(Update::NotSent { token, error }) => {
                     // Not sent: nothing after it is read. Too large is the input's fault (2),
                     // a QoS or retain the broker does not offer is its refusal (5).
                     tally.refused += 1;
@@ -233,21 +234,21 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                         refusal.get_or_insert(format!("message {token} not sent: {error}"));
                     }
                 }
-                Some(Notice::Event(Event::Recovery(r))) => {
+                Some(Update::Recovery(r)) => {
                     tally.recovered += 1;
                     diag::warning(&r.to_string());
                 }
-                Some(Notice::Closed(result)) => {
+                Some(Update::Closed(result)) => {
                     out.flush()?;
                     if let Err(e) = result {
                         return Err(e.into_error(&format!(" ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
                     }
                     break false;
                 }
-                Some(other) => common::report_notice(&other),
+                Some(other) => common::report(&other),
                 None => break false,
             },
-            permit = session.requests.reserve(), if next.is_some() => match permit {
+            permit = requests.reserve(), if next.is_some() => match permit {
                 Ok(permit) => {
                     if let Some(req) = next.take() {
                         permit.send(req);
@@ -319,18 +320,18 @@ async fn finish_on_signal(
         .requests
         .try_send(Request::Disconnect(Default::default()));
     let rest = async {
-        while let Some(n) = session.notices.recv().await {
-            match n {
-                Notice::Event(Event::PublishDone {
+        while let Some(u) = session.next().await {
+            match u {
+                Update::Published {
                     token,
                     packet_id,
                     reason,
                     properties,
-                }) => {
-                    let more = !session.notices.is_empty();
+                } => {
+                    let more = !session.is_quiet();
                     tally.done(out, no_output, more, (token, packet_id, reason, properties))?;
                 }
-                Notice::Closed(..) => break,
+                Update::Closed(..) => break,
                 _ => {}
             }
         }
