@@ -5,8 +5,18 @@ use serde_json::Value;
 
 use super::payload::{self, PayloadFormat};
 use super::record;
-use crate::cli::pubsub::Field;
 use crate::protocol::Publish;
+
+/// Optional keys of the message record (`sub --fields`), named as the keys they add
+/// (`packet-id` and `payload-size` are accepted too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Field {
+    Dup,
+    #[value(name = "packet_id", alias = "packet-id")]
+    PacketId,
+    #[value(name = "payload_size", alias = "payload-size")]
+    PayloadSize,
+}
 
 struct Record<'a> {
     p: &'a Publish,

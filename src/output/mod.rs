@@ -8,3 +8,13 @@ pub mod template;
 pub mod writer;
 
 pub use writer::{Output, ThreadedOutput};
+
+/// A topic for a message: at most 100 characters.
+pub fn shorten(s: &str) -> String {
+    if s.chars().count() <= 100 {
+        s.replace('\0', "\\0")
+    } else {
+        let head: String = s.chars().take(97).collect();
+        format!("{}...", head.replace('\0', "\\0"))
+    }
+}
