@@ -1,10 +1,9 @@
 //! The `message` record, written straight from a PUBLISH without an intermediate JSON tree:
 //! it is the hot path of `sub`.
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
 
 use super::payload::{self, PayloadFormat};
-use super::record;
+use super::properties;
 use crate::protocol::Publish;
 
 /// Optional keys of the message record (`sub --fields`), named as the keys they add
@@ -68,10 +67,7 @@ impl Serialize for Record<'_> {
             }
         }
         if p.properties != Default::default() {
-            m.serialize_entry(
-                "properties",
-                &Value::Object(record::properties(&p.properties)),
-            )?;
+            m.serialize_entry("properties", &properties::Json(&p.properties))?;
         }
         m.end()
     }

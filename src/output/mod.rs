@@ -3,6 +3,7 @@ pub mod diag;
 pub mod message;
 pub mod payload;
 pub mod progress;
+pub mod properties;
 pub mod record;
 pub mod template;
 pub mod writer;

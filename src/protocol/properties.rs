@@ -56,6 +56,7 @@ macro_rules! property_table {
         }
     };
 }
+pub(crate) use property_table;
 
 /// The MQTT name of a row: the field's unless the row gives one.
 macro_rules! row_name {

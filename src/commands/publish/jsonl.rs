@@ -4,8 +4,8 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use crate::commands::common;
-use crate::output::payload;
-use crate::protocol::{topic, Properties, Publish, QoS, Version};
+use crate::output::{payload, properties};
+use crate::protocol::{topic, Publish, QoS, Version};
 
 /// A PUBLISH from a message record (what `sub` prints); the record's fields override the
 /// template made from the flags.
@@ -67,7 +67,7 @@ pub fn message_from_record(
         if version != Version::V5 && !props.is_empty() {
             return Err("message properties need MQTT 5".into());
         }
-        p.properties = properties_from_record(props)?;
+        p.properties = properties::from_message_record(props)?;
     }
     Ok(p)
 }
@@ -76,67 +76,6 @@ pub fn message_from_record(
 struct RawPayload<'a> {
     #[serde(borrow)]
     payload: Option<&'a serde_json::value::RawValue>,
-}
-
-fn properties_from_record(
-    m: &serde_json::Map<String, Value>,
-) -> std::result::Result<Properties, String> {
-    let mut p = Properties::default();
-    let u32_of = |k: &str, v: &Value| {
-        v.as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or(format!("property {k} must be a whole number"))
-    };
-    let str_of = |k: &str, v: &Value| {
-        v.as_str()
-            .map(str::to_string)
-            .ok_or(format!("property {k} must be a string"))
-    };
-    for (k, v) in m {
-        match k.as_str() {
-            "payload_format_indicator" => {
-                p.payload_format_indicator = Some(
-                    v.as_u64()
-                        .filter(|n| *n <= 1)
-                        .ok_or("payload_format_indicator must be 0 or 1")?
-                        as u8,
-                )
-            }
-            "message_expiry_interval" => p.message_expiry_interval = Some(u32_of(k, v)?),
-            "content_type" => p.content_type = Some(str_of(k, v)?),
-            "response_topic" => {
-                let t = str_of(k, v)?;
-                topic::validate_name(&t).map_err(|e| format!("response_topic: {e}"))?;
-                p.response_topic = Some(t)
-            }
-            "correlation_data" => {
-                p.correlation_data = Some(Bytes::from(
-                    payload::binary_from_value(v).map_err(|e| format!("correlation_data: {e}"))?,
-                ))
-            }
-            "user_properties" => {
-                let pairs = v
-                    .as_array()
-                    .ok_or("user_properties must be a list of [key, value] pairs")?;
-                for pair in pairs {
-                    match pair.as_array().map(Vec::as_slice) {
-                        Some([Value::String(a), Value::String(b)]) => {
-                            p.user_properties.push((a.clone(), b.clone()))
-                        }
-                        _ => {
-                            return Err(
-                                "user_properties must be a list of [key, value] pairs".into()
-                            )
-                        }
-                    }
-                }
-            }
-            // Properties of the subscription side, not of the message: not sent on.
-            "subscription_identifiers" | "topic_alias" => {}
-            other => return Err(format!("property {other} cannot be published")),
-        }
-    }
-    Ok(p)
 }
 
 #[cfg(test)]
