@@ -24,12 +24,9 @@ pub fn to_map(p: &Properties) -> Map<String, Value> {
 /// How each value column of the table is written and read.
 trait JsonKind {
     type Slot;
-    /// Write the entry `key` when the property is set.
-    fn write<M: SerializeMap>(
-        slot: &Self::Slot,
-        key: &'static str,
-        m: &mut M,
-    ) -> Result<(), M::Error>;
+    /// What is written for the property, when it is set.
+    type Json<'a>: Serialize;
+    fn json(slot: &Self::Slot) -> Option<Self::Json<'_>>;
     /// Set the property from its JSON value (repeated ones are added to).
     fn read(slot: &mut Self::Slot, key: &str, v: &Value) -> Result<(), String>;
 }
@@ -56,15 +53,9 @@ macro_rules! number_kind {
     ($kind:ident, $t:ty) => {
         impl JsonKind for kind::$kind {
             type Slot = Option<$t>;
-            fn write<M: SerializeMap>(
-                slot: &Option<$t>,
-                key: &'static str,
-                m: &mut M,
-            ) -> Result<(), M::Error> {
-                match slot {
-                    Some(v) => m.serialize_entry(key, v),
-                    None => Ok(()),
-                }
+            type Json<'a> = $t;
+            fn json(slot: &Option<$t>) -> Option<$t> {
+                *slot
             }
             fn read(slot: &mut Option<$t>, key: &str, v: &Value) -> Result<(), String> {
                 *slot = Some(whole(key, v)?);
@@ -79,15 +70,9 @@ number_kind!(Four, u32);
 
 impl JsonKind for kind::Bool {
     type Slot = Option<u8>;
-    fn write<M: SerializeMap>(
-        slot: &Option<u8>,
-        key: &'static str,
-        m: &mut M,
-    ) -> Result<(), M::Error> {
-        match slot {
-            Some(v) => m.serialize_entry(key, &(*v != 0)),
-            None => Ok(()),
-        }
+    type Json<'a> = bool;
+    fn json(slot: &Option<u8>) -> Option<bool> {
+        slot.map(|v| v != 0)
     }
     fn read(slot: &mut Option<u8>, key: &str, v: &Value) -> Result<(), String> {
         let b = v
@@ -100,15 +85,9 @@ impl JsonKind for kind::Bool {
 
 impl JsonKind for kind::Str {
     type Slot = Option<String>;
-    fn write<M: SerializeMap>(
-        slot: &Option<String>,
-        key: &'static str,
-        m: &mut M,
-    ) -> Result<(), M::Error> {
-        match slot {
-            Some(s) => m.serialize_entry(key, s),
-            None => Ok(()),
-        }
+    type Json<'a> = &'a str;
+    fn json(slot: &Option<String>) -> Option<&str> {
+        slot.as_deref()
     }
     fn read(slot: &mut Option<String>, key: &str, v: &Value) -> Result<(), String> {
         let s = v
@@ -121,18 +100,9 @@ impl JsonKind for kind::Str {
 
 impl JsonKind for kind::Bin {
     type Slot = Option<bytes::Bytes>;
-    fn write<M: SerializeMap>(
-        slot: &Option<bytes::Bytes>,
-        key: &'static str,
-        m: &mut M,
-    ) -> Result<(), M::Error> {
-        let Some(b) = slot else {
-            return Ok(());
-        };
-        match std::str::from_utf8(b) {
-            Ok(text) => m.serialize_entry(key, text),
-            Err(_) => m.serialize_entry(key, &Base64(b)),
-        }
+    type Json<'a> = Binary<'a>;
+    fn json(slot: &Option<bytes::Bytes>) -> Option<Binary<'_>> {
+        slot.as_deref().map(Binary)
     }
     fn read(slot: &mut Option<bytes::Bytes>, key: &str, v: &Value) -> Result<(), String> {
         let b = payload::binary_from_value(v).map_err(|e| format!("{key}: {e}"))?;
@@ -141,11 +111,15 @@ impl JsonKind for kind::Bin {
     }
 }
 
-/// `{"base64": ...}`, the JSON of binary data that is not UTF-8.
-struct Base64<'a>(&'a [u8]);
+/// Binary data as `payload::binary_value` gives it: UTF-8 as a string, otherwise
+/// `{"base64": ...}`; written without building the value.
+struct Binary<'a>(&'a [u8]);
 
-impl Serialize for Base64<'_> {
+impl Serialize for Binary<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if let Ok(text) = std::str::from_utf8(self.0) {
+            return s.serialize_str(text);
+        }
         let mut m = s.serialize_map(Some(1))?;
         m.serialize_entry("base64", &payload::base64(self.0))?;
         m.end()
@@ -154,15 +128,9 @@ impl Serialize for Base64<'_> {
 
 impl JsonKind for kind::SubIds {
     type Slot = Vec<u32>;
-    fn write<M: SerializeMap>(
-        slot: &Vec<u32>,
-        key: &'static str,
-        m: &mut M,
-    ) -> Result<(), M::Error> {
-        match slot.is_empty() {
-            true => Ok(()),
-            false => m.serialize_entry(key, slot),
-        }
+    type Json<'a> = &'a [u32];
+    fn json(slot: &Vec<u32>) -> Option<&[u32]> {
+        (!slot.is_empty()).then_some(slot.as_slice())
     }
     fn read(slot: &mut Vec<u32>, key: &str, v: &Value) -> Result<(), String> {
         let list = v
@@ -177,16 +145,10 @@ impl JsonKind for kind::SubIds {
 
 impl JsonKind for kind::Pairs {
     type Slot = Vec<(String, String)>;
-    fn write<M: SerializeMap>(
-        slot: &Vec<(String, String)>,
-        key: &'static str,
-        m: &mut M,
-    ) -> Result<(), M::Error> {
-        // A pair is written as `[key, value]`.
-        match slot.is_empty() {
-            true => Ok(()),
-            false => m.serialize_entry(key, slot),
-        }
+    /// Each pair is written as `[key, value]`.
+    type Json<'a> = &'a [(String, String)];
+    fn json(slot: &Vec<(String, String)>) -> Option<&[(String, String)]> {
+        (!slot.is_empty()).then_some(slot.as_slice())
     }
     fn read(slot: &mut Vec<(String, String)>, key: &str, v: &Value) -> Result<(), String> {
         let bad = || format!("{key} must be a list of [key, value] pairs");
@@ -254,7 +216,11 @@ macro_rules! json_code {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let p = self.0;
                 let mut m = s.serialize_map(None)?;
-                $( kind::$kind::write(&p.$field, stringify!($field), &mut m)?; )*
+                $(
+                    if let Some(v) = kind::$kind::json(&p.$field) {
+                        m.serialize_entry(stringify!($field), &v)?;
+                    }
+                )*
                 m.end()
             }
         }

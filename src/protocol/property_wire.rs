@@ -23,41 +23,25 @@ trait Single: Sized {
     fn read(d: &mut Bytes, name: &'static str) -> Result<Self, Error>;
 }
 
-impl Single for u8 {
-    fn len(&self) -> usize {
-        1
-    }
-    fn put(&self, out: &mut BytesMut) {
-        out.put_u8(*self)
-    }
-    fn read(d: &mut Bytes, name: &'static str) -> Result<Self, Error> {
-        wire::read_u8(d, name)
-    }
+/// Integers of 1, 2 and 4 bytes, big-endian.
+macro_rules! integer {
+    ($t:ty, $put:ident, $read:ident) => {
+        impl Single for $t {
+            fn len(&self) -> usize {
+                std::mem::size_of::<$t>()
+            }
+            fn put(&self, out: &mut BytesMut) {
+                out.$put(*self)
+            }
+            fn read(d: &mut Bytes, name: &'static str) -> Result<Self, Error> {
+                wire::$read(d, name)
+            }
+        }
+    };
 }
-
-impl Single for u16 {
-    fn len(&self) -> usize {
-        2
-    }
-    fn put(&self, out: &mut BytesMut) {
-        out.put_u16(*self)
-    }
-    fn read(d: &mut Bytes, name: &'static str) -> Result<Self, Error> {
-        wire::read_u16(d, name)
-    }
-}
-
-impl Single for u32 {
-    fn len(&self) -> usize {
-        4
-    }
-    fn put(&self, out: &mut BytesMut) {
-        out.put_u32(*self)
-    }
-    fn read(d: &mut Bytes, name: &'static str) -> Result<Self, Error> {
-        wire::read_u32(d, name)
-    }
-}
+integer!(u8, put_u8, read_u8);
+integer!(u16, put_u16, read_u16);
+integer!(u32, put_u32, read_u32);
 
 impl Single for String {
     fn len(&self) -> usize {
