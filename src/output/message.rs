@@ -1,6 +1,6 @@
-//! The `message` record, both halves of the `sub | pub --jsonl` bridge side by side: [`write`]
+//! The `message` record, both halves of the `sub | pub --jsonl` bridge side by side: [`write()`]
 //! makes it from a PUBLISH straight, without an intermediate JSON tree (it is the hot path of
-//! `sub`); [`read`] makes a PUBLISH of it again, so that `sub | jq | pub --jsonl` copies
+//! `sub`); [`read()`] makes a PUBLISH of it again, so that `sub | jq | pub --jsonl` copies
 //! messages byte for byte, properties included.
 use bytes::Bytes;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -103,7 +103,7 @@ pub fn to_json(p: &Publish, time: &str, format: PayloadFormat, fields: &[Field])
     .unwrap_or_default()
 }
 
-/// A PUBLISH from a message record (a line [`write`] made, perhaps edited); the record's
+/// A PUBLISH from a message record (a line [`write()`] made, perhaps edited); the record's
 /// fields override the template made from the flags. Keys the record may have that a PUBLISH
 /// does not need (`time`, `packet_id`, `dup`, `payload_size`) are ignored.
 pub fn read(

@@ -1,7 +1,7 @@
 //! MQTT 5 properties: one typed struct for every packet; decoding rejects unknown,
 //! duplicate and not-allowed properties.
 //!
-//! Every property is one row of [`property_table!`]. The struct, the identifiers, the allowed
+//! Every property is one row of `property_table!`. The struct, the identifiers, the allowed
 //! sets, length, encoding, decoding and validation below are generated from the rows, and so
 //! is the JSON mapping in `output::properties`: a new property is a new row.
 use bytes::{Bytes, BytesMut};
@@ -127,6 +127,7 @@ macro_rules! read_value {
     };
 }
 
+/// The protocol code of the rows: [`id`], [`Properties`] and what reads, writes and checks it.
 macro_rules! properties_code {
     ($( $id:literal $konst:ident $field:ident $(($name:literal))?: $kind:ident, $check:ident,
         $($ctx:ident)|+, $role:ident; )*) => {
