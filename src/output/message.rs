@@ -10,7 +10,7 @@ use super::payload::{self, PayloadFormat};
 use super::{properties, shorten};
 use crate::protocol::{topic, Publish, QoS, Version};
 
-/// Optional keys of the message record (`sub --fields`), named as the keys they add
+/// Optional keys of the message record (`sub --field`), named as the keys they add
 /// (`packet-id` and `payload-size` are accepted too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Field {
