@@ -5,6 +5,7 @@ use std::time::Duration;
 use clap::{ArgGroup, Args};
 
 use super::{parse, ConnectArgs};
+pub use crate::output::message::Field;
 use crate::output::payload::PayloadFormat;
 use crate::protocol::QoS;
 
@@ -185,16 +186,6 @@ pub struct PubArgs {
 
     #[command(flatten)]
     pub reconnect: ReconnectArgs,
-}
-
-/// Named as the record keys they add (`packet-id` and `payload-size` are accepted too).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Field {
-    Dup,
-    #[value(name = "packet_id", alias = "packet-id")]
-    PacketId,
-    #[value(name = "payload_size", alias = "payload-size")]
-    PayloadSize,
 }
 
 pub const SUB_EXAMPLES: &str = "\

@@ -6,6 +6,7 @@ use anyhow::Result;
 use crate::cli::pubsub::ReconnectArgs;
 use crate::exit;
 use crate::output::diag;
+pub use crate::output::shorten;
 use crate::protocol::{reason, PacketType, Properties};
 use crate::session::{
     handshake, transport, ConnectOptions, Reconnect, Session, SessionSettings, Update,
@@ -75,16 +76,6 @@ pub fn reason_text(packet: PacketType, code: u8, props: Option<&Properties>) -> 
         s.push_str(r);
     }
     s
-}
-
-/// A topic for a message: at most 100 characters.
-pub fn shorten(s: &str) -> String {
-    if s.chars().count() <= 100 {
-        s.replace('\0', "\\0")
-    } else {
-        let head: String = s.chars().take(97).collect();
-        format!("{}...", head.replace('\0', "\\0"))
-    }
 }
 
 /// Ctrl-C and SIGTERM, registered when created (so a signal right after start-up is caught).

@@ -3,8 +3,19 @@ pub mod diag;
 pub mod message;
 pub mod payload;
 pub mod progress;
+pub mod properties;
 pub mod record;
 pub mod template;
 pub mod writer;
 
 pub use writer::{Output, ThreadedOutput};
+
+/// A topic for a message: at most 100 characters.
+pub fn shorten(s: &str) -> String {
+    if s.chars().count() <= 100 {
+        s.replace('\0', "\\0")
+    } else {
+        let head: String = s.chars().take(97).collect();
+        format!("{}...", head.replace('\0', "\\0"))
+    }
+}

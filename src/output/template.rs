@@ -2,7 +2,7 @@
 //! Parsed once before connecting (an unknown placeholder is a usage error), rendered per message.
 use base64::Engine as _;
 
-use super::{payload, record};
+use super::{payload, properties};
 use crate::protocol::Publish;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -22,16 +22,6 @@ enum Part {
     UserProperty(String),
     Property(String),
 }
-
-const PROPERTIES: &[&str] = &[
-    "payload_format_indicator",
-    "message_expiry_interval",
-    "content_type",
-    "response_topic",
-    "correlation_data",
-    "subscription_identifiers",
-    "user_properties",
-];
 
 #[derive(Clone, Debug)]
 pub struct Template {
@@ -120,7 +110,7 @@ impl Template {
                     }
                 }
                 Part::Property(name) => {
-                    let map = props.get_or_insert_with(|| record::properties(&p.properties));
+                    let map = props.get_or_insert_with(|| properties::to_map(&p.properties));
                     match map.get(name) {
                         Some(serde_json::Value::String(s)) => out.extend_from_slice(s.as_bytes()),
                         Some(v) => out.extend_from_slice(v.to_string().as_bytes()),
@@ -148,7 +138,7 @@ fn placeholder(name: &str) -> Result<Part, String> {
         n if n.starts_with("user_property:") => {
             Part::UserProperty(n["user_property:".len()..].to_string())
         }
-        n if PROPERTIES.contains(&n) => Part::Property(n.to_string()),
+        n if properties::in_message_records(n) => Part::Property(n.to_string()),
         other => {
             return Err(format!(
                 "unknown placeholder '{{{other}}}' in --format (see mqtt sub --help for the list)"

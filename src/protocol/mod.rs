@@ -9,6 +9,7 @@ pub mod connect;
 mod error;
 pub mod packet;
 pub mod properties;
+mod property_wire;
 #[cfg(test)]
 mod proptests;
 pub mod publish;

@@ -431,56 +431,9 @@ pub(crate) mod test_support {
         p
     }
 
+    /// Copy property `pid` (all its values) from `from` to `to`.
     pub fn copy_property(from: &Properties, to: &mut Properties, pid: u8) {
-        use properties::id::*;
-        match pid {
-            PAYLOAD_FORMAT_INDICATOR => to.payload_format_indicator = from.payload_format_indicator,
-            MESSAGE_EXPIRY_INTERVAL => to.message_expiry_interval = from.message_expiry_interval,
-            CONTENT_TYPE => to.content_type.clone_from(&from.content_type),
-            RESPONSE_TOPIC => to.response_topic.clone_from(&from.response_topic),
-            CORRELATION_DATA => to.correlation_data.clone_from(&from.correlation_data),
-            SUBSCRIPTION_IDENTIFIER => to
-                .subscription_identifiers
-                .clone_from(&from.subscription_identifiers),
-            SESSION_EXPIRY_INTERVAL => to.session_expiry_interval = from.session_expiry_interval,
-            ASSIGNED_CLIENT_IDENTIFIER => to
-                .assigned_client_identifier
-                .clone_from(&from.assigned_client_identifier),
-            SERVER_KEEP_ALIVE => to.server_keep_alive = from.server_keep_alive,
-            AUTHENTICATION_METHOD => to
-                .authentication_method
-                .clone_from(&from.authentication_method),
-            AUTHENTICATION_DATA => to.authentication_data.clone_from(&from.authentication_data),
-            REQUEST_PROBLEM_INFORMATION => {
-                to.request_problem_information = from.request_problem_information
-            }
-            WILL_DELAY_INTERVAL => to.will_delay_interval = from.will_delay_interval,
-            REQUEST_RESPONSE_INFORMATION => {
-                to.request_response_information = from.request_response_information
-            }
-            RESPONSE_INFORMATION => to
-                .response_information
-                .clone_from(&from.response_information),
-            SERVER_REFERENCE => to.server_reference.clone_from(&from.server_reference),
-            REASON_STRING => to.reason_string.clone_from(&from.reason_string),
-            RECEIVE_MAXIMUM => to.receive_maximum = from.receive_maximum,
-            TOPIC_ALIAS_MAXIMUM => to.topic_alias_maximum = from.topic_alias_maximum,
-            TOPIC_ALIAS => to.topic_alias = from.topic_alias,
-            MAXIMUM_QOS => to.maximum_qos = from.maximum_qos,
-            RETAIN_AVAILABLE => to.retain_available = from.retain_available,
-            USER_PROPERTY => to.user_properties.clone_from(&from.user_properties),
-            MAXIMUM_PACKET_SIZE => to.maximum_packet_size = from.maximum_packet_size,
-            WILDCARD_SUBSCRIPTION_AVAILABLE => {
-                to.wildcard_subscription_available = from.wildcard_subscription_available
-            }
-            SUBSCRIPTION_IDENTIFIER_AVAILABLE => {
-                to.subscription_identifier_available = from.subscription_identifier_available
-            }
-            SHARED_SUBSCRIPTION_AVAILABLE => {
-                to.shared_subscription_available = from.shared_subscription_available
-            }
-            _ => unreachable!("unknown property {pid}"),
-        }
+        to.copy_property(from, pid);
     }
 }
 
