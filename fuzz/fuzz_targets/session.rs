@@ -49,6 +49,9 @@ fuzz_target!(|data: &[u8]| {
         receive_maximum: u16::from(data[2] % 8) + 1,
         topic_alias_maximum: u16::from(data[3] % 4),
         max_inflight: (data[4] & 0x80 != 0).then_some(u16::from(data[4] % 16)),
+        default_inflight: (data[4] & 0x40 != 0).then_some(u16::from(data[4] % 8) + 1),
+        enhanced_auth: data[0] & 0x40 != 0,
+        release_on_resume: data[0] & 0x20 != 0,
         manual_ack: data[0] & 0x80 != 0,
     };
     let mut now = Instant::now();
@@ -111,6 +114,13 @@ fuzz_target!(|data: &[u8]| {
                     Ok(None) => {}
                     Err(_) => {}
                 }
+                for (publish, token) in state.due_retries(now) {
+                    if state.can_publish(publish.qos) {
+                        if let Ok(p) = state.publish(*publish, token, false) {
+                            check_encodes(&p, version);
+                        }
+                    }
+                }
                 if op & 0x80 != 0 {
                     state.on_sent(now);
                 }
@@ -137,6 +147,7 @@ fuzz_target!(|data: &[u8]| {
                     reason: 0,
                     properties,
                 };
+                let _ = state.on_connection_lost();
                 let (resend, evs) = state.on_connack(&ack, version, now);
                 for p in &resend {
                     check_encodes(p, version);

@@ -6,7 +6,6 @@ use anyhow::Result;
 use crate::cli::pubsub::ReconnectArgs;
 use crate::exit;
 use crate::output::diag;
-pub use crate::output::shorten;
 use crate::protocol::{reason, PacketType, Properties};
 use crate::session::{
     handshake, transport, ConnectOptions, Reconnect, Session, SessionSettings, Update,

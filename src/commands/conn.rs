@@ -75,7 +75,7 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
                     let r = &mut disconnected;
                     r.insert("reason_code".into(), d.reason.into());
                     r.insert("reason_name".into(), reason::name(PacketType::Disconnect, d.reason).into());
-                    let props = record::properties(&d.properties);
+                    let props = crate::output::properties::to_map(&d.properties);
                     if !props.is_empty() {
                         r.insert("properties".into(), Value::Object(props));
                     }
@@ -115,7 +115,7 @@ pub fn connack_record(opts: &ConnectOptions, hs: &Handshake) -> serde_json::Map<
     r.insert("session_present".into(), c.session_present.into());
     r.insert(
         "properties".into(),
-        Value::Object(record::properties(&c.properties)),
+        Value::Object(crate::output::properties::to_map(&c.properties)),
     );
     let mut t = serde_json::Map::new();
     t.insert("dns_ms".into(), record::ms(hs.timings.dns));

@@ -37,7 +37,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
     for f in args.filter_out.iter().chain(&args.unsubscribe) {
         topic::validate_filter(f)
-            .map_err(|e| exit::usage(format!("'{}': {e}", common::shorten(f))))?;
+            .map_err(|e| exit::usage(format!("'{}': {e}", crate::output::shorten(f))))?;
     }
     let printer = match (&args.format, args.verbose) {
         (Some(t), _) => Printer::Template(Template::parse(t).map_err(exit::usage)?),
@@ -108,7 +108,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             let f = filters.get(i).map(String::as_str).unwrap_or("?");
             crate::output::diag::warning(&format!(
                 "subscription to '{}' refused: {}",
-                common::shorten(f),
+                crate::output::shorten(f),
                 common::reason_text(PacketType::SubAck, *code, Some(&ack.properties))
             ));
         }
@@ -311,7 +311,7 @@ fn build_subscribe(args: &SubArgs, version: Version) -> Result<Subscribe> {
     let mut filters = Vec::with_capacity(args.topics.len());
     for (i, t) in args.topics.iter().enumerate() {
         topic::validate_filter(t)
-            .map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
+            .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?;
         let qos = args
             .qos
             .get(i)

@@ -1,4 +1,4 @@
-//! The JSON line records (DESIGN.md section 4): one object a line, `type` first,
+//! The JSON line records (README "JSON records"): one object a line, `type` first,
 //! snake_case keys, ISO-8601 UTC times with microseconds.
 use std::time::{Duration, SystemTime};
 
@@ -18,9 +18,6 @@ pub fn ms(d: Duration) -> Value {
     let v = (d.as_secs_f64() * 1e6).round() / 1e3;
     serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
-
-/// The properties present, keyed by their MQTT 5 names in snake_case, in specification order.
-pub use super::properties::to_map as properties;
 
 /// Start a record: `{"type": ..., "time": ...}`.
 pub fn record(kind: &str) -> Map<String, Value> {

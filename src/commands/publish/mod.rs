@@ -10,7 +10,6 @@ use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-mod jsonl;
 mod source;
 
 use source::{InputError, Item};
@@ -61,7 +60,7 @@ impl Tally {
             self.rejected += 1;
             diag::warning(&format!(
                 "message {token} to '{}' rejected: {}",
-                common::shorten(&topic),
+                crate::output::shorten(&topic),
                 common::reason_text(PacketType::PubAck, code, properties.as_deref())
             ));
         }
@@ -90,7 +89,7 @@ impl Tally {
         );
         let props = properties
             .as_deref()
-            .map(record::properties)
+            .map(crate::output::properties::to_map)
             .unwrap_or_default();
         if !props.is_empty() {
             r.insert("properties".into(), Value::Object(props));
@@ -112,7 +111,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let opts = args.connect.options()?;
     if let Some(t) = &args.topic {
         topic::validate_name(t)
-            .map_err(|e| exit::usage(format!("-t '{}': {e}", common::shorten(t))))?;
+            .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?;
     }
     let properties = message_properties(&args.properties, opts.version)?;
     let template = Publish {

@@ -7,11 +7,11 @@ use anyhow::Result;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
-use super::jsonl::message_from_record;
 use crate::cli::pubsub::Encoding;
 use crate::cli::PubArgs;
 use crate::commands::input;
 use crate::exit;
+use crate::output::message::read as message_from_record;
 use crate::output::payload;
 use crate::protocol::{Publish, Version};
 
