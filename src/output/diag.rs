@@ -40,13 +40,7 @@ impl Level {
 /// (e.g. "disconnected"); human lines show it only as the message says it.
 pub fn format(level: Level, kind: Option<&str>, message: &str, json: bool) -> String {
     if json {
-        let mut m = super::record::record("log");
-        m.insert("level".into(), level.as_str().into());
-        if let Some(k) = kind {
-            m.insert("kind".into(), k.into());
-        }
-        m.insert("message".into(), message.into());
-        return super::record::line(m);
+        return super::records::line(&super::records::Log::new(level.as_str(), kind, message));
     }
     match level {
         Level::Info => format!("mqtt: {message}"),

@@ -5,6 +5,7 @@ pub mod payload;
 pub mod progress;
 pub mod properties;
 pub mod record;
+pub mod records;
 pub mod template;
 pub mod writer;
 

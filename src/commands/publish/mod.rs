@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::Result;
 use bytes::Bytes;
-use serde_json::Value;
 use tokio::sync::mpsc;
 
 mod source;
@@ -20,7 +19,8 @@ use crate::cli::PubArgs;
 use crate::exit;
 use crate::output::diag;
 use crate::output::progress::Progress;
-use crate::output::{record, Output};
+use crate::output::records::{self, Published};
+use crate::output::Output;
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
 use crate::runtime::Follower;
 use crate::session::state::StateError;
@@ -67,34 +67,16 @@ impl Tally {
         if no_output {
             return Ok(());
         }
-        let mut r = record::record("published");
-        r.insert("seq".into(), token.into());
-        r.insert("topic".into(), topic.into());
-        r.insert("qos".into(), (qos as u8).into());
-        if retain {
-            r.insert("retain".into(), true.into());
-        }
-        r.insert(
-            "packet_id".into(),
-            if packet_id == 0 {
-                Value::Null
-            } else {
-                packet_id.into()
-            },
+        let r = Published::new(
+            token,
+            &topic,
+            qos as u8,
+            retain,
+            packet_id,
+            code,
+            properties.as_deref(),
         );
-        r.insert("reason_code".into(), code.into());
-        r.insert(
-            "reason_name".into(),
-            reason::name(PacketType::PubAck, code).into(),
-        );
-        let props = properties
-            .as_deref()
-            .map(crate::output::properties::to_map)
-            .unwrap_or_default();
-        if !props.is_empty() {
-            r.insert("properties".into(), Value::Object(props));
-        }
-        out.line(&record::line(r))?;
+        out.line(&records::line(&r))?;
         if !more {
             out.flush()?;
         }
