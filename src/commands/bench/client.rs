@@ -18,13 +18,15 @@ use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
+use super::collector::Phase;
+use super::counters::Counters;
 use super::header::{encode_publish, Header};
 use super::limits;
 use super::pacer::PRECISE_NS;
+use super::plan::{render, Plan, Role};
 use super::rate::{grid_for, Schedule};
 use super::stats::SeqTracker;
 use super::written::Written;
-use super::{render, Phase, Plan, Role, Shared};
 use crate::protocol::{
     self, reason, Ack, Limits, Packet, PacketType, QoS, SubOptions, Subscribe, Version,
 };
@@ -70,7 +72,7 @@ pub struct SubTotals {
 /// Run client `index` (of its role) to the end: connect, do its part, disconnect on `Close`.
 pub async fn run(
     plan: Arc<Plan>,
-    shared: Arc<Shared>,
+    shared: Arc<Counters>,
     role: Role,
     index: u64,
     ordinal: u64,
@@ -115,7 +117,7 @@ pub async fn run(
 
 async fn connect(
     plan: &Plan,
-    shared: &Shared,
+    shared: &Counters,
     role: Role,
     index: u64,
     ordinal: u64,
@@ -232,13 +234,13 @@ struct PubState {
     d_acked: u64,
     d_overruns: u64,
     d_inflight: i64,
-    /// What this publisher adds to `Shared::queued_floor` (as fast as possible only).
+    /// What this publisher adds to `Counters::queued_floor` (as fast as possible only).
     floor: u64,
 }
 
 impl PubState {
     /// Publishing is over: this publisher no longer keeps the broker busy.
-    fn release_floor(&mut self, shared: &Shared) {
+    fn release_floor(&mut self, shared: &Counters) {
         let floor = std::mem::take(&mut self.floor);
         if floor > 0 {
             shared.queued_floor.fetch_sub(floor, Relaxed);
@@ -259,7 +261,7 @@ struct SubState {
 
 struct Conn<'a> {
     plan: &'a Plan,
-    shared: &'a Shared,
+    shared: &'a Counters,
     role: Role,
     index: u64,
     stream: Stream,
@@ -276,7 +278,13 @@ struct Conn<'a> {
 }
 
 impl<'a> Conn<'a> {
-    fn new(plan: &'a Plan, shared: &'a Shared, hs: Handshake, role: Role, index: u64) -> Conn<'a> {
+    fn new(
+        plan: &'a Plan,
+        shared: &'a Counters,
+        hs: Handshake,
+        role: Role,
+        index: u64,
+    ) -> Conn<'a> {
         let props = &hs.connack.properties;
         let keep_alive = props.server_keep_alive.unwrap_or(plan.hosts[0].keep_alive);
         // A fresh small buffer: the handshake's 4 KiB one is dropped with the handshake.

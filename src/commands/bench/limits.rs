@@ -1,7 +1,7 @@
 //! What the broker's limits leave a publisher: its window of QoS 1/2 messages in flight, and
 //! whether its messages fit into the broker's Maximum Packet Size.
 use super::header::{publish_len, HEADER_LEN};
-use super::{render, Plan, Role};
+use super::plan::{render, Plan, Role};
 use crate::protocol::Version;
 
 /// The window with MQTT 5, when neither `--max-inflight` nor the broker's Receive Maximum is
