@@ -16,6 +16,7 @@
 //!   [`written`], [`limits`], [`rate`], [`pacer`], [`coalesce`]: what they rely on.
 //! - [`report`]: ticks and the progress bar; [`summary`]: the summary record and `merge`;
 //!   [`human`]: the table on stderr; [`stats`]: histograms; [`verdict`]: the exit code.
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -129,8 +130,9 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     let failures = verdict::judge(&summary, interrupted, loss_counts);
     summary.complete &= failures.is_empty();
     let line = serde_json::to_string(&summary)?;
-    if let Some(path) = &plan.json {
-        std::fs::write(path, format!("{line}\n"))
+    if let Some((path, file)) = &plan.json {
+        let mut file = file;
+        file.write_all(format!("{line}\n").as_bytes())
             .map_err(|e| exit::runtime(format!("cannot write --json {}: {e}", path.display())))?;
     }
     if plan.progress {

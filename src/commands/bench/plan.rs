@@ -1,7 +1,8 @@
 //! The command line as a [`Plan`]: everything a run needs, checked before any connection.
+use std::fs::File;
 use std::net::IpAddr;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -81,7 +82,9 @@ pub struct Plan {
     pub drain: Duration,
     pub connect_rate: Option<f64>,
     pub connect_concurrency: u32,
-    pub json: Option<PathBuf>,
+    /// --json FILE, created with the plan so that a path that cannot be written fails
+    /// before any connection.
+    pub json: Option<(PathBuf, File)>,
     pub progress: bool,
     pub histograms: bool,
 }
@@ -204,7 +207,7 @@ impl Plan {
             drain: Duration::from_secs(5),
             connect_rate: run.connect_rate,
             connect_concurrency: run.connect_concurrency,
-            json: run.json.clone(),
+            json: run.json.as_ref().map(|p| create_json(p)).transpose()?,
             progress: !run.no_progress && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             histograms: !run.no_histograms,
         };
@@ -334,6 +337,12 @@ impl Plan {
                 Scenario::Sub => self.sub_count.is_some() || self.sub_limit.is_some(),
             }
     }
+}
+
+fn create_json(path: &Path) -> Result<(PathBuf, File)> {
+    let file = File::create(path)
+        .map_err(|e| exit::usage(format!("cannot create --json {}: {e}", path.display())))?;
+    Ok((path.to_path_buf(), file))
 }
 
 fn id_templates(connect: &ConnectArgs, clients: u64) -> Result<[String; 3]> {
