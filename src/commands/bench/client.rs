@@ -87,10 +87,10 @@ pub async fn run(
         Err((kind, message)) => {
             shared.connect_failure(&kind, &message);
             if role == Role::Sub {
-                shared.subs_settled.fetch_add(1, Relaxed);
+                shared.sub_settled();
             }
             if role == Role::Pub {
-                shared.pubs_finished.fetch_add(1, Relaxed);
+                shared.pub_finished((index - plan.pubs.start) as usize, None);
             }
             return ClientReport::default();
         }
@@ -101,12 +101,11 @@ pub async fn run(
         .properties
         .maximum_packet_size
         .and_then(|max| limits::too_large(&plan, hs.version, max));
-    shared.connected.fetch_add(1, Relaxed);
-    shared.connects_done.fetch_add(1, Relaxed);
+    shared.connect_done();
     let mut conn = Conn::new(&plan, &shared, hs, role, index);
     let report = match too_large {
         Some(why) => {
-            let _ = shared.too_large.set(why);
+            shared.refuse_too_large(why);
             conn.finish(true).await
         }
         None => conn.serve(ctl).await,
@@ -734,8 +733,7 @@ impl<'a> Conn<'a> {
             return;
         }
         p.finished = true;
-        self.shared.pub_sent[p.position].store(p.written, Relaxed);
-        self.shared.pubs_finished.fetch_add(1, Relaxed);
+        self.shared.pub_finished(p.position, Some(p.written));
     }
 
     /// Decode and handle every whole packet received.
@@ -780,7 +778,7 @@ impl<'a> Conn<'a> {
                         *left = left.saturating_sub(1);
                         if *left == 0 && !s.done {
                             s.done = true;
-                            self.shared.subs_done.fetch_add(1, Relaxed);
+                            self.shared.sub_done();
                         }
                     }
                     if s.samples.len() >= SAMPLES {
@@ -815,7 +813,7 @@ impl<'a> Conn<'a> {
                                 self.shared.sub_ok[i].store(true, Relaxed);
                             }
                         }
-                        self.shared.subs_settled.fetch_add(1, Relaxed);
+                        self.shared.sub_settled();
                     }
                 }
                 Packet::PingResp => {
@@ -950,8 +948,7 @@ impl<'a> Conn<'a> {
         }
         if let Some(s) = self.subscriber.as_mut() {
             if s.d_received > 0 {
-                sh.received
-                    .fetch_add(std::mem::take(&mut s.d_received), Relaxed);
+                sh.add_received(std::mem::take(&mut s.d_received));
                 let now = sh.epoch.now_ns();
                 sh.first_rx_ns.fetch_min(now, Relaxed);
                 sh.last_rx_ns.fetch_max(now, Relaxed);
@@ -983,8 +980,7 @@ impl<'a> Conn<'a> {
             p.release_floor(self.shared);
             if !p.finished {
                 p.finished = true;
-                self.shared.pub_sent[p.position].store(p.written, Relaxed);
-                self.shared.pubs_finished.fetch_add(1, Relaxed);
+                self.shared.pub_finished(p.position, Some(p.written));
             }
         }
         let mut report = ClientReport {
@@ -994,7 +990,7 @@ impl<'a> Conn<'a> {
         if let Some(s) = self.subscriber.as_mut() {
             if !s.settled {
                 s.settled = true;
-                self.shared.subs_settled.fetch_add(1, Relaxed);
+                self.shared.sub_settled();
             }
             report.subscribed = s.subscribed;
             for t in s.trackers.values() {

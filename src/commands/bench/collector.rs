@@ -41,6 +41,12 @@ pub struct Outcome {
     pub expected_exact: Option<u64>,
 }
 
+/// How often the collector looks at the counters without being woken: a safety net.
+const TICK: Duration = Duration::from_millis(100);
+
+/// In a drain where messages may be lost, the quiet time after which none are coming.
+const QUIET: Duration = Duration::from_millis(500);
+
 enum Wait {
     Met,
     Deadline,
@@ -51,6 +57,8 @@ pub struct Collector {
     plan: Arc<Plan>,
     shared: Arc<Counters>,
     ctl: Arc<watch::Sender<Phase>>,
+    /// Wakes the collector when the phase changes (Ctrl-C closes the run from outside).
+    phase: watch::Receiver<Phase>,
     set: JoinSet<ClientReport>,
     ordinal: u64,
     launch_start: Instant,
@@ -67,6 +75,7 @@ impl Collector {
         Collector {
             plan,
             shared,
+            phase: ctl.subscribe(),
             ctl,
             set: JoinSet::new(),
             ordinal: 0,
@@ -98,6 +107,9 @@ impl Collector {
         }
     }
 
+    /// Wait until `cond` holds, the run closes or `deadline` passes. The clients and the
+    /// phase changes wake it; a periodic tick is the safety net, and the warmup's end is a
+    /// wake-up of its own (for the snapshot).
     async fn wait(&mut self, cond: impl Fn(&Counters) -> bool, deadline: Option<Instant>) -> Wait {
         loop {
             self.snapshot();
@@ -108,10 +120,22 @@ impl Collector {
             if cond(&self.shared) {
                 return Wait::Met;
             }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
+            let now = Instant::now();
+            if deadline.is_some_and(|d| now >= d) {
                 return Wait::Deadline;
             }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+            let mut wake = now + TICK;
+            if let Some(d) = deadline {
+                wake = wake.min(d);
+            }
+            if let (None, Some(t)) = (self.at_measure, self.measure_from) {
+                wake = wake.min(t);
+            }
+            tokio::select! {
+                _ = self.shared.wake.notified() => {}
+                _ = self.phase.changed() => {}
+                _ = tokio::time::sleep_until(wake.into()) => {}
+            }
         }
     }
 
@@ -193,6 +217,9 @@ impl Collector {
                 }
                 Scenario::Sub => {
                     let (count, limit) = (plan.sub_count, plan.sub_limit);
+                    if let Some(l) = limit {
+                        self.shared.received_goal.store(l, Relaxed);
+                    }
                     self.wait(
                         move |s| {
                             let granted =
@@ -254,28 +281,36 @@ impl Collector {
     /// --drain passed. mosquitto with a backlog of QoS 2 messages for a subscriber can pause
     /// its deliveries for longer than that.
     async fn drain(&mut self) {
-        let until = Instant::now() + self.plan.drain;
+        let start = Instant::now();
+        let until = start + self.plan.drain;
         let target = exact_expected(&self.plan, &self.shared);
         let lossless = target.is_some() && self.plan.qos.min(self.plan.sub_qos) != QoS::AtMostOnce;
-        let mut last = self.shared.received.load(Relaxed);
-        let mut last_change = Instant::now();
-        loop {
-            self.snapshot();
-            let now = Instant::now();
-            let got = self.shared.received.load(Relaxed);
-            if got != last {
-                last = got;
-                last_change = now;
-            }
-            if self.closing()
-                || target.is_some_and(|t| got >= t)
-                || (!lossless && now.duration_since(last_change) >= Duration::from_millis(500))
-                || now >= until
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        if let Some(t) = target {
+            self.shared.received_goal.store(t, Relaxed);
         }
+        let all_there = move |s: &Counters| target.is_some_and(|t| s.received.load(Relaxed) >= t);
+        loop {
+            // The last arrival (the subscribers stamp it as they count), or the drain's start.
+            let quiet_from = self.last_arrival().max(start);
+            let deadline = if lossless {
+                until
+            } else {
+                until.min(quiet_from + QUIET)
+            };
+            match self.wait(all_there, Some(deadline)).await {
+                Wait::Met | Wait::Closing => return,
+                Wait::Deadline => {
+                    if Instant::now() >= until || self.last_arrival() <= quiet_from {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn last_arrival(&self) -> Instant {
+        let ns = self.shared.last_rx_ns.load(Relaxed);
+        self.shared.epoch.instant_at(ns)
     }
 }
 

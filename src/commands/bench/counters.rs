@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
+use tokio::sync::Notify;
 
 use super::clock::Epoch;
 use super::{pacer, stats};
@@ -18,6 +19,9 @@ pub struct Counters {
     pub pacer: Option<Arc<pacer::Pacer>>,
     pub warmup_end_ns: AtomicU64,
     pub connected: AtomicU64,
+    /// What the collector waits for (connects done or failed, subscriptions settled and done,
+    /// publishers finished, the received goal): bumped through the methods below, which wake
+    /// the collector.
     pub connects_done: AtomicU64,
     pub connect_failed: AtomicU64,
     pub subs_settled: AtomicU64,
@@ -26,6 +30,10 @@ pub struct Counters {
     pub sent: AtomicU64,
     pub acked: AtomicU64,
     pub received: AtomicU64,
+    /// The collector is woken when `received` reaches this (u64::MAX: never).
+    pub received_goal: AtomicU64,
+    /// Wakes the collector (one waiter; a wake-up before it waits is kept).
+    pub wake: Notify,
     pub overruns: AtomicU64,
     pub inflight: AtomicI64,
     /// Messages the publishers keep unconfirmed at the least, together (see `coalesce`).
@@ -75,6 +83,8 @@ impl Counters {
             sent: AtomicU64::new(0),
             acked: AtomicU64::new(0),
             received: AtomicU64::new(0),
+            received_goal: AtomicU64::new(u64::MAX),
+            wake: Notify::new(),
             overruns: AtomicU64::new(0),
             inflight: AtomicI64::new(0),
             queued_floor: AtomicU64::new(0),
@@ -110,6 +120,51 @@ impl Counters {
             e.0 += 1;
         }
         self.connect_failed.fetch_add(1, Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// A connection got its CONNACK.
+    pub fn connect_done(&self) {
+        self.connected.fetch_add(1, Relaxed);
+        self.connects_done.fetch_add(1, Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// A subscriber's SUBACK came (or it will not: it failed or closed).
+    pub fn sub_settled(&self) {
+        self.subs_settled.fetch_add(1, Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// A subscriber received its --count.
+    pub fn sub_done(&self) {
+        self.subs_done.fetch_add(1, Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// A publisher is done: `written` messages (None: it never connected).
+    pub fn pub_finished(&self, position: usize, written: Option<u64>) {
+        if let Some(w) = written {
+            self.pub_sent[position].store(w, Relaxed);
+        }
+        self.pubs_finished.fetch_add(1, Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// A CONNACK said that the messages cannot fit: the run stops.
+    pub fn refuse_too_large(&self, why: String) {
+        let _ = self.too_large.set(why);
+        self.wake.notify_one();
+    }
+
+    /// Add `n` received messages (a connection's batch), waking the collector when the
+    /// total reaches its goal.
+    pub fn add_received(&self, n: u64) {
+        let before = self.received.fetch_add(n, Relaxed);
+        let goal = self.received_goal.load(Relaxed);
+        if before < goal && before + n >= goal {
+            self.wake.notify_one();
+        }
     }
 
     pub fn record_connect(&self, d: Duration) {
