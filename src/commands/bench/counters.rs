@@ -12,6 +12,9 @@ use tokio::sync::Notify;
 use super::clock::Epoch;
 use super::{pacer, stats};
 
+/// Latency samples a connection keeps before it adds them to the shared histogram.
+pub const SAMPLES: usize = 128;
+
 /// Counters and histograms every connection adds to.
 pub struct Counters {
     pub epoch: Arc<Epoch>,
