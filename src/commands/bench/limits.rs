@@ -72,13 +72,8 @@ mod tests {
     use crate::protocol::QoS;
 
     fn plan(args: &[&str]) -> Plan {
-        use clap::Parser;
-        let cli = crate::cli::Cli::try_parse_from(["mqtt", "bench", "pub"].iter().chain(args))
-            .expect("valid arguments");
-        match cli.command {
-            crate::cli::Command::Bench(b) => Plan::from_command(&b.command).expect("a plan"),
-            _ => unreachable!("a bench command"),
-        }
+        let args: Vec<&str> = ["pub"].iter().chain(args).copied().collect();
+        super::super::plan::test_plan(&args)
     }
 
     #[test]

@@ -363,6 +363,18 @@ fn id_templates(connect: &ConnectArgs, clients: u64) -> Result<[String; 3]> {
     ])
 }
 
+/// The plan of `mqtt bench ARGS...` (for tests: panics on a bad command line).
+#[cfg(test)]
+pub fn test_plan(args: &[&str]) -> Plan {
+    use clap::Parser;
+    let cli = crate::cli::Cli::try_parse_from(["mqtt", "bench"].iter().chain(args))
+        .expect("valid arguments");
+    match cli.command {
+        crate::cli::Command::Bench(b) => Plan::from_command(&b.command).expect("a plan"),
+        _ => unreachable!("a bench command"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -472,3 +472,7 @@ impl<'a> Publisher<'a> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "publisher_tests.rs"]
+mod tests;

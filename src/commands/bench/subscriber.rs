@@ -150,3 +150,130 @@ impl<'a> Subscriber<'a> {
         (self.subscribed, totals)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use bytes::BytesMut;
+
+    use super::*;
+    use crate::commands::bench::plan::test_plan;
+
+    fn payload(publisher: u32, seq: u64, time_ns: u64) -> Vec<u8> {
+        let mut b = BytesMut::new();
+        Header {
+            publisher,
+            seq,
+            time_ns,
+        }
+        .write(&mut b);
+        b.extend_from_slice(b"body");
+        b.to_vec()
+    }
+
+    #[test]
+    fn arrivals_are_tracked_per_publisher_with_duplicates_and_reordering() {
+        let plan = test_plan(&["sub", "-t", "bench/#"]);
+        let c = Counters::new(0, 1, false).expect("counters");
+        let mut s = Subscriber::new(&plan, &c, 0);
+        for (publisher, seq) in [(0, 0), (0, 1), (1, 0), (0, 1), (0, 3), (0, 2)] {
+            s.on_message(&payload(publisher, seq, 0), 0, 0);
+        }
+        s.on_message(b"no header", 0, 0);
+        s.flush(true);
+        assert_eq!(c.received.load(Relaxed), 7);
+        let (subscribed, t) = s.finish();
+        assert!(!subscribed);
+        assert_eq!((t.unique, t.duplicated, t.reordered), (5, 1, 1));
+        assert_eq!(t.expected_seen, 4 + 1);
+        assert_eq!(t.no_header, 1);
+        assert_eq!(c.subs_settled.load(Relaxed), 1, "finishing settles it");
+    }
+
+    #[test]
+    fn the_count_is_done_once_however_many_more_arrive() {
+        let plan = test_plan(&["sub", "-t", "bench/#", "-C", "2"]);
+        let c = Counters::new(0, 1, false).expect("counters");
+        let mut s = Subscriber::new(&plan, &c, 0);
+        for seq in 0..3 {
+            s.on_message(&payload(0, seq, 0), 0, 0);
+        }
+        assert_eq!(c.subs_done.load(Relaxed), 1);
+    }
+
+    #[test]
+    fn the_flush_that_reaches_the_received_goal_wakes_the_collector() {
+        let plan = test_plan(&["sub", "-t", "bench/#"]);
+        let c = Counters::new(0, 1, false).expect("counters");
+        c.received_goal.store(3, Relaxed);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime");
+        let woken = |c: &Counters| {
+            rt.block_on(async {
+                tokio::time::timeout(Duration::from_millis(20), c.wake.notified())
+                    .await
+                    .is_ok()
+            })
+        };
+        let mut s = Subscriber::new(&plan, &c, 0);
+        for seq in 0..2 {
+            s.on_message(&payload(0, seq, 0), 0, 0);
+        }
+        s.flush(false);
+        assert!(!woken(&c), "2 of 3");
+        s.on_message(&payload(0, 2, 0), 0, 0);
+        assert!(!woken(&c), "counted, not flushed");
+        s.flush(false);
+        assert!(woken(&c), "the goal is reached");
+    }
+
+    #[test]
+    fn end_to_end_samples_skip_messages_from_before_the_warmup() {
+        let plan = test_plan(&["sub", "-t", "bench/#"]);
+        let c = Counters::new(0, 1, false).expect("counters");
+        let mut s = Subscriber::new(&plan, &c, 0);
+        let warmup_end = 1_000_000;
+        s.on_message(&payload(0, 0, 900_000), warmup_end, warmup_end);
+        s.on_message(&payload(0, 1, warmup_end), 1_500_000, warmup_end);
+        s.flush(true);
+        let h = crate::commands::bench::counters::lock(&c.hists);
+        assert_eq!(h.e2e.len(), 1);
+        assert!(
+            h.e2e.equivalent(h.e2e.max(), 500),
+            "500 us: {}",
+            h.e2e.max()
+        );
+    }
+
+    #[test]
+    fn a_granted_suback_marks_the_subscription_and_a_refused_one_is_an_error() {
+        let plan = test_plan(&["sub", "-t", "bench/#", "-c", "2"]);
+        let c = Counters::new(0, 2, false).expect("counters");
+        let mut ok = Subscriber::new(&plan, &c, 0);
+        ok.on_suback(&SubAck {
+            packet_id: 1,
+            reason_codes: vec![0],
+            ..SubAck::default()
+        });
+        let mut refused = Subscriber::new(&plan, &c, 1);
+        let nack = SubAck {
+            packet_id: 1,
+            reason_codes: vec![0x87],
+            ..SubAck::default()
+        };
+        refused.on_suback(&nack);
+        refused.on_suback(&nack);
+        assert!(c.sub_ok[0].load(Relaxed) && !c.sub_ok[1].load(Relaxed));
+        assert_eq!(
+            c.subs_settled.load(Relaxed),
+            2,
+            "a second SUBACK settles nothing"
+        );
+        assert_eq!(c.error_counts().get("subscribe_refused"), Some(&1));
+        assert!(ok.finish().0 && !refused.finish().0);
+        assert_eq!(c.subs_settled.load(Relaxed), 2);
+    }
+}
