@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
-use super::client::{self, ClientReport};
+use super::connection::{self, ClientReport};
 use super::counters::{Counters, Counts};
 use super::plan::{render, Plan, Role, Scenario};
 use crate::protocol::{topic, QoS};
@@ -152,7 +152,7 @@ impl Collector {
             let Ok(permit) = sem.clone().acquire_owned().await else {
                 return;
             };
-            self.set.spawn(client::run(
+            self.set.spawn(connection::run(
                 self.plan.clone(),
                 self.shared.clone(),
                 role,

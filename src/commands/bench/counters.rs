@@ -61,6 +61,19 @@ pub struct Hists {
     pub e2e: Histogram<u64>,
 }
 
+/// One more of `kind`; the first message of each kind is kept as its example.
+fn count_kind(m: &Mutex<BTreeMap<String, (u64, String)>>, kind: &str, message: &str) {
+    let mut m = lock(m);
+    let e = m
+        .entry(kind.to_string())
+        .or_insert_with(|| (0, message.to_string()));
+    e.0 += 1;
+}
+
+fn counts_of(m: &Mutex<BTreeMap<String, (u64, String)>>) -> BTreeMap<String, u64> {
+    lock(m).iter().map(|(k, v)| (k.clone(), v.0)).collect()
+}
+
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -107,21 +120,11 @@ impl Counters {
     }
 
     pub fn error(&self, kind: &str, message: &str) {
-        let mut m = lock(&self.errors);
-        let e = m
-            .entry(kind.to_string())
-            .or_insert_with(|| (0, message.to_string()));
-        e.0 += 1;
+        count_kind(&self.errors, kind, message);
     }
 
     pub fn connect_failure(&self, kind: &str, message: &str) {
-        {
-            let mut m = lock(&self.connect_failures);
-            let e = m
-                .entry(kind.to_string())
-                .or_insert_with(|| (0, message.to_string()));
-            e.0 += 1;
-        }
+        count_kind(&self.connect_failures, kind, message);
         self.connect_failed.fetch_add(1, Relaxed);
         self.wake.notify_one();
     }
@@ -189,17 +192,11 @@ impl Counters {
     }
 
     pub fn error_counts(&self) -> BTreeMap<String, u64> {
-        lock(&self.errors)
-            .iter()
-            .map(|(k, v)| (k.clone(), v.0))
-            .collect()
+        counts_of(&self.errors)
     }
 
     pub fn connect_failure_counts(&self) -> BTreeMap<String, u64> {
-        lock(&self.connect_failures)
-            .iter()
-            .map(|(k, v)| (k.clone(), v.0))
-            .collect()
+        counts_of(&self.connect_failures)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `mqtt bench conn|pub|sub|pubsub|merge`: the load generator.
 //!
 //! The command line becomes a [`plan::Plan`] (everything checked before any connection). The
-//! [`collector`] launches one lean task per connection ([`client`]) at the connect rate, moves
+//! [`collector`] launches one lean task per connection ([`connection`]) at the connect rate, moves
 //! them through the run's phases over a watch channel (connect, run from a common start
 //! time, stop publishing, close); `run` prints a `tick` record every second from the
 //! [`counters`], and ends with a `summary` record ([`summary`]) built from the counters, the
@@ -12,7 +12,8 @@
 //!   [`system`]: the open-file limit and ephemeral ports; [`clock`]: the run's clock.
 //! - [`collector`]: the phases and the waits between them; [`counters`]: what every
 //!   connection adds to.
-//! - [`client`]: one connection's socket loop, its publisher and subscriber steps; [`header`],
+//! - [`connection`]: one connection's socket loop; [`connect`]: its handshake and the names of
+//!   its failures; [`publisher`], [`subscriber`]: its steps, without I/O; [`header`],
 //!   [`written`], [`limits`], [`rate`], [`pacer`], [`coalesce`]: what they rely on.
 //! - [`report`]: ticks and the progress bar; [`summary`]: the summary record and `merge`;
 //!   [`human`]: the table on stderr; [`stats`]: histograms; [`verdict`]: the exit code.
@@ -30,12 +31,12 @@ use crate::exit;
 use crate::output::Output;
 use crate::protocol::QoS;
 
-pub mod client;
 pub mod clock;
 pub mod coalesce;
 pub mod collector;
+pub mod connect;
+pub mod connection;
 pub mod counters;
-pub mod failure;
 pub mod header;
 pub mod hosts;
 pub mod human;

@@ -1,7 +1,7 @@
 //! A bench publisher without a socket: it puts the messages that are due into the
 //! connection's write buffer (as fast as possible, or on a schedule), keeps the packet ids
 //! in flight, answers the broker's acknowledgements and counts what reached the socket. The
-//! connection loop (`client`) feeds it bytes written, packets and the phase; it never waits
+//! connection loop (`connection`) feeds it bytes written, packets and the phase; it never waits
 //! and allocates nothing per message.
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering::Relaxed;

@@ -1,6 +1,6 @@
 //! A bench subscriber without a socket: it subscribes, counts the messages it is handed,
 //! tracks each publisher's sequence numbers and samples the end-to-end latency from the
-//! header. The connection loop (`client`) acknowledges the messages and feeds them here.
+//! header. The connection loop (`connection`) acknowledges the messages and feeds them here.
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 

@@ -1,6 +1,52 @@
-//! Short names for why a connection could not be made, for the summary's
-//! `connect_failures` and the hints on stderr. They come from the error text (the
-//! "(os error N)" that std puts in it): typed connect errors will replace this one place.
+//! One bench connection's handshake, and short names for why it could not be made (for the
+//! summary's `connect_failures` and the hints on stderr). The names come from the error text
+//! (the "(os error N)" that std puts in it), in `failure_kind` only: typed connect errors
+//! will replace this one place.
+use std::time::Instant;
+
+use super::counters::Counters;
+use super::plan::{Plan, Role};
+use crate::protocol::reason;
+use crate::session::{handshake, Handshake};
+
+/// Connect client `index` of `role` (the `ordinal`-th launched, for its source address) and
+/// record its connect time; a failure as (kind, message).
+pub async fn connect(
+    plan: &Plan,
+    shared: &Counters,
+    role: Role,
+    index: u64,
+    ordinal: u64,
+) -> Result<Handshake, (String, String)> {
+    let mut opts = plan.hosts[plan.host_of(index)].clone();
+    opts.client_id = plan.client_id(role, index);
+    if !plan.source_ips.is_empty() {
+        opts.source_ip = Some(plan.source_ips[(ordinal % plan.source_ips.len() as u64) as usize]);
+    }
+    let t = Instant::now();
+    match handshake(&opts, plan.tls.clone()).await {
+        Ok(hs) if hs.accepted() => {
+            shared.record_connect(t.elapsed());
+            Ok(hs)
+        }
+        Ok(hs) => {
+            let name = reason::connack_name(hs.version, hs.connack.reason);
+            Err((
+                format!("refused_{}", snake(name)),
+                format!(
+                    "{} refused the connection: {}",
+                    opts.address(),
+                    hs.refusal_text()
+                ),
+            ))
+        }
+        Err(e) => Err((
+            failure_kind(&format!("{e:#}")).to_string(),
+            format!("{e:#}"),
+        )),
+    }
+}
+
 /// `Not authorized` -> `not_authorized`.
 pub fn snake(name: &str) -> String {
     let mut s = String::with_capacity(name.len());

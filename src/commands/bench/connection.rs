@@ -19,8 +19,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::collector::Phase;
+use super::connect::connect;
 use super::counters::Counters;
-use super::failure::{failure_kind, snake};
 use super::limits;
 use super::pacer::PRECISE_NS;
 use super::plan::{Plan, Role};
@@ -28,7 +28,7 @@ use super::publisher::Publisher;
 use super::subscriber::{SubTotals, Subscriber};
 use crate::protocol::{self, reason, Ack, Limits, Packet, PacketType, QoS, Version};
 use crate::session::transport::Stream;
-use crate::session::{handshake, Handshake};
+use crate::session::Handshake;
 
 /// Release a buffer this large once it is empty.
 const BUF_KEEP: usize = 16 * 1024;
@@ -88,42 +88,6 @@ pub async fn run(
     };
     shared.connected.fetch_sub(1, Relaxed);
     report
-}
-
-async fn connect(
-    plan: &Plan,
-    shared: &Counters,
-    role: Role,
-    index: u64,
-    ordinal: u64,
-) -> Result<Handshake, (String, String)> {
-    let mut opts = plan.hosts[plan.host_of(index)].clone();
-    opts.client_id = plan.client_id(role, index);
-    if !plan.source_ips.is_empty() {
-        opts.source_ip = Some(plan.source_ips[(ordinal % plan.source_ips.len() as u64) as usize]);
-    }
-    let t = Instant::now();
-    match handshake(&opts, plan.tls.clone()).await {
-        Ok(hs) if hs.accepted() => {
-            shared.record_connect(t.elapsed());
-            Ok(hs)
-        }
-        Ok(hs) => {
-            let name = reason::connack_name(hs.version, hs.connack.reason);
-            Err((
-                format!("refused_{}", snake(name)),
-                format!(
-                    "{} refused the connection: {}",
-                    opts.address(),
-                    hs.refusal_text()
-                ),
-            ))
-        }
-        Err(e) => Err((
-            failure_kind(&format!("{e:#}")).to_string(),
-            format!("{e:#}"),
-        )),
-    }
 }
 
 enum Ev {
