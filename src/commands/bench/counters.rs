@@ -33,10 +33,6 @@ pub struct Counters {
     pub sent: AtomicU64,
     pub acked: AtomicU64,
     pub received: AtomicU64,
-    /// The collector is woken when `received` reaches this (u64::MAX: never).
-    pub received_goal: AtomicU64,
-    /// Wakes the collector (one waiter; a wake-up before it waits is kept).
-    pub wake: Notify,
     pub overruns: AtomicU64,
     pub inflight: AtomicI64,
     /// Messages the publishers keep unconfirmed at the least, together (see `coalesce`).
@@ -53,6 +49,11 @@ pub struct Counters {
     pub too_large: OnceLock<String>,
     pub connect_failures: Mutex<BTreeMap<String, (u64, String)>>,
     pub hists: Mutex<Hists>,
+    // Last, away from the counters that every batch adds to.
+    /// The collector is woken when `received` reaches this (u64::MAX: never).
+    pub received_goal: AtomicU64,
+    /// Wakes the collector (one waiter; a wake-up before it waits is kept).
+    pub wake: Notify,
 }
 
 pub struct Hists {
@@ -99,8 +100,6 @@ impl Counters {
             sent: AtomicU64::new(0),
             acked: AtomicU64::new(0),
             received: AtomicU64::new(0),
-            received_goal: AtomicU64::new(u64::MAX),
-            wake: Notify::new(),
             overruns: AtomicU64::new(0),
             inflight: AtomicI64::new(0),
             queued_floor: AtomicU64::new(0),
@@ -116,6 +115,8 @@ impl Counters {
                 ack: stats::histogram(),
                 e2e: stats::histogram(),
             }),
+            received_goal: AtomicU64::new(u64::MAX),
+            wake: Notify::new(),
         })
     }
 
