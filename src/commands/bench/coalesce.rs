@@ -18,7 +18,7 @@ use crate::runtime::{set_wait, Follower};
 
 /// Follow the rate while the run publishes; no wait outside the run phase.
 pub async fn control(
-    shared: Arc<Counters>,
+    counters: Arc<Counters>,
     qos: QoS,
     max: Duration,
     mut ctl: watch::Receiver<Phase>,
@@ -32,7 +32,7 @@ pub async fn control(
     };
     let mut tick = tokio::time::interval(Follower::EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut follower = Follower::new(max, count(&shared));
+    let mut follower = Follower::new(max, count(&counters));
     loop {
         let open = tokio::select! {
             _ = tick.tick() => true,
@@ -40,7 +40,7 @@ pub async fn control(
         };
         let phase = *ctl.borrow_and_update();
         if matches!(phase, Phase::Run { .. }) {
-            follower.update(count(&shared), shared.queued_floor.load(Relaxed));
+            follower.update(count(&counters), counters.queued_floor.load(Relaxed));
         } else {
             set_wait(Duration::ZERO);
         }

@@ -55,7 +55,7 @@ enum Wait {
 
 pub struct Collector {
     plan: Arc<Plan>,
-    shared: Arc<Counters>,
+    counters: Arc<Counters>,
     ctl: Arc<watch::Sender<Phase>>,
     /// Wakes the collector when the phase changes (Ctrl-C closes the run from outside).
     phase: watch::Receiver<Phase>,
@@ -69,12 +69,12 @@ pub struct Collector {
 impl Collector {
     pub fn new(
         plan: Arc<Plan>,
-        shared: Arc<Counters>,
+        counters: Arc<Counters>,
         ctl: Arc<watch::Sender<Phase>>,
     ) -> Collector {
         Collector {
             plan,
-            shared,
+            counters,
             phase: ctl.subscribe(),
             ctl,
             set: JoinSet::new(),
@@ -94,7 +94,7 @@ impl Collector {
         if self.at_measure.is_none() {
             if let Some(t) = self.measure_from {
                 if Instant::now() >= t {
-                    self.at_measure = Some(Counts::of(&self.shared));
+                    self.at_measure = Some(Counts::of(&self.counters));
                 }
             }
         }
@@ -102,7 +102,7 @@ impl Collector {
 
     /// Stop the run once a CONNACK said that its messages cannot fit.
     fn stop_if_too_large(&self) {
-        if self.shared.too_large.get().is_some() && !self.closing() {
+        if self.counters.too_large.get().is_some() && !self.closing() {
             self.ctl.send_replace(Phase::Close);
         }
     }
@@ -117,7 +117,7 @@ impl Collector {
             if self.closing() {
                 return Wait::Closing;
             }
-            if cond(&self.shared) {
+            if cond(&self.counters) {
                 return Wait::Met;
             }
             let now = Instant::now();
@@ -132,7 +132,7 @@ impl Collector {
                 wake = wake.min(t);
             }
             tokio::select! {
-                _ = self.shared.wake.notified() => {}
+                _ = self.counters.wake.notified() => {}
                 _ = self.phase.changed() => {}
                 _ = tokio::time::sleep_until(wake.into()) => {}
             }
@@ -154,7 +154,7 @@ impl Collector {
             };
             self.set.spawn(connection::run(
                 self.plan.clone(),
-                self.shared.clone(),
+                self.counters.clone(),
                 role,
                 index,
                 self.ordinal,
@@ -188,24 +188,24 @@ impl Collector {
         let mut started = None;
         let mut ended = None;
         // Nothing to run when no connection could be made.
-        let nobody = self.shared.connected.load(Relaxed) == 0;
+        let nobody = self.counters.connected.load(Relaxed) == 0;
         if !self.closing() && !nobody {
             // A common start shortly ahead, so that every publisher has heard of it in time.
             let now =
                 Instant::now() + Duration::from_millis(20) + Duration::from_micros(2 * n_pubs);
             started = Some(now);
-            let start_ns = self.shared.epoch.ns_at(now);
+            let start_ns = self.counters.epoch.ns_at(now);
             self.measure_from = Some(now + plan.warmup);
-            self.shared
+            self.counters
                 .warmup_end_ns
                 .store(start_ns + plan.warmup.as_nanos() as u64, Relaxed);
             let deadline = plan.duration.map(|d| now + plan.warmup + d);
-            let end_ns = deadline.map(|d| self.shared.epoch.ns_at(d));
+            let end_ns = deadline.map(|d| self.counters.epoch.ns_at(d));
             // Without a warmup the window opens at the start, before which nothing is sent:
             // the counts now (not after the wake-up at the start, which a busy runtime makes
             // late, with messages already counted).
             if plan.warmup.is_zero() {
-                self.at_measure = Some(Counts::of(&self.shared));
+                self.at_measure = Some(Counts::of(&self.counters));
             }
             self.ctl.send_replace(Phase::Run { start_ns, end_ns });
             tokio::time::sleep_until(now.into()).await;
@@ -218,7 +218,7 @@ impl Collector {
                 Scenario::Sub => {
                     let (count, limit) = (plan.sub_count, plan.sub_limit);
                     if let Some(l) = limit {
-                        self.shared.received_goal.store(l, Relaxed);
+                        self.counters.received_goal.store(l, Relaxed);
                     }
                     self.wait(
                         move |s| {
@@ -264,7 +264,7 @@ impl Collector {
                 }
             }
         }
-        let expected_exact = exact_expected(&plan, &self.shared);
+        let expected_exact = exact_expected(&plan, &self.counters);
         Outcome {
             reports,
             started,
@@ -283,10 +283,10 @@ impl Collector {
     async fn drain(&mut self) {
         let start = Instant::now();
         let until = start + self.plan.drain;
-        let target = exact_expected(&self.plan, &self.shared);
+        let target = exact_expected(&self.plan, &self.counters);
         let lossless = target.is_some() && self.plan.qos.min(self.plan.sub_qos) != QoS::AtMostOnce;
         if let Some(t) = target {
-            self.shared.received_goal.store(t, Relaxed);
+            self.counters.received_goal.store(t, Relaxed);
         }
         let all_there = move |s: &Counters| target.is_some_and(|t| s.received.load(Relaxed) >= t);
         loop {
@@ -309,15 +309,15 @@ impl Collector {
     }
 
     fn last_arrival(&self) -> Instant {
-        let ns = self.shared.last_rx_ns.load(Relaxed);
-        self.shared.epoch.instant_at(ns)
+        let ns = self.counters.last_rx_ns.load(Relaxed);
+        self.counters.epoch.instant_at(ns)
     }
 }
 
 /// In pubsub, the messages the subscribers should receive: each publisher's count times the
 /// subscribers (granted, on its broker) whose filter matches its topic. None when that cannot
 /// be known exactly (a %s topic, shared subscriptions, too many pairs to check).
-fn exact_expected(plan: &Plan, shared: &Counters) -> Option<u64> {
+fn exact_expected(plan: &Plan, counters: &Counters) -> Option<u64> {
     if plan.scenario != Scenario::PubSub
         || plan.topic.contains("%s")
         || plan.sub_filter.starts_with("$share/")
@@ -335,7 +335,7 @@ fn exact_expected(plan: &Plan, shared: &Counters) -> Option<u64> {
         .subs
         .clone()
         .map(|s| {
-            let ok = shared.sub_ok[(s - plan.subs.start) as usize].load(Relaxed);
+            let ok = counters.sub_ok[(s - plan.subs.start) as usize].load(Relaxed);
             ok.then(|| {
                 (
                     plan.host_of(s),
@@ -346,7 +346,7 @@ fn exact_expected(plan: &Plan, shared: &Counters) -> Option<u64> {
         .collect();
     let mut total = 0u64;
     for p in plan.pubs.clone() {
-        let sent = shared.pub_sent[(p - plan.pubs.start) as usize].load(Relaxed);
+        let sent = counters.pub_sent[(p - plan.pubs.start) as usize].load(Relaxed);
         if sent == 0 {
             continue;
         }

@@ -13,7 +13,7 @@ use crate::session::{handshake, Handshake};
 /// record its connect time; a failure as (kind, message).
 pub async fn connect(
     plan: &Plan,
-    shared: &Counters,
+    counters: &Counters,
     role: Role,
     index: u64,
     ordinal: u64,
@@ -26,7 +26,7 @@ pub async fn connect(
     let t = Instant::now();
     match handshake(&opts, plan.tls.clone()).await {
         Ok(hs) if hs.accepted() => {
-            shared.record_connect(t.elapsed());
+            counters.record_connect(t.elapsed());
             Ok(hs)
         }
         Ok(hs) => {

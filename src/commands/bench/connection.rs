@@ -48,7 +48,7 @@ pub struct ClientReport {
 /// Run client `index` (of its role) to the end: connect, do its part, disconnect on `Close`.
 pub async fn run(
     plan: Arc<Plan>,
-    shared: Arc<Counters>,
+    counters: Arc<Counters>,
     role: Role,
     index: u64,
     ordinal: u64,
@@ -56,17 +56,17 @@ pub async fn run(
     ctl: watch::Receiver<Phase>,
 ) -> ClientReport {
     // Boxed: the handshake's futures are large and only needed until the CONNACK.
-    let hs = Box::pin(connect(&plan, &shared, role, index, ordinal)).await;
+    let hs = Box::pin(connect(&plan, &counters, role, index, ordinal)).await;
     drop(permit);
     let hs = match hs {
         Ok(hs) => hs,
         Err((kind, message)) => {
-            shared.connect_failure(&kind, &message);
+            counters.connect_failure(&kind, &message);
             if role == Role::Sub {
-                shared.sub_settled();
+                counters.sub_settled();
             }
             if role == Role::Pub {
-                shared.pub_finished((index - plan.pubs.start) as usize, None);
+                counters.pub_finished((index - plan.pubs.start) as usize, None);
             }
             return ClientReport::default();
         }
@@ -77,16 +77,16 @@ pub async fn run(
         .properties
         .maximum_packet_size
         .and_then(|max| limits::too_large(&plan, hs.version, max));
-    shared.connect_done();
-    let mut conn = BenchConnection::new(&plan, &shared, hs, role, index);
+    counters.connect_done();
+    let mut conn = BenchConnection::new(&plan, &counters, hs, role, index);
     let report = match too_large {
         Some(why) => {
-            shared.refuse_too_large(why);
+            counters.refuse_too_large(why);
             conn.finish(true).await
         }
         None => conn.serve(ctl).await,
     };
-    shared.connected.fetch_sub(1, Relaxed);
+    counters.connected.fetch_sub(1, Relaxed);
     report
 }
 
@@ -100,7 +100,7 @@ enum Ev {
 
 /// One bench connection: its socket, buffers, keepalive, and its publisher or subscriber.
 struct BenchConnection<'a> {
-    shared: &'a Counters,
+    counters: &'a Counters,
     stream: Stream,
     rbuf: BytesMut,
     wbuf: BytesMut,
@@ -117,7 +117,7 @@ struct BenchConnection<'a> {
 impl<'a> BenchConnection<'a> {
     fn new(
         plan: &'a Plan,
-        shared: &'a Counters,
+        counters: &'a Counters,
         hs: Handshake,
         role: Role,
         index: u64,
@@ -132,16 +132,16 @@ impl<'a> BenchConnection<'a> {
         let publisher = (role == Role::Pub).then(|| {
             Box::new(Publisher::new(
                 plan,
-                shared,
+                counters,
                 hs.version,
                 props.receive_maximum,
                 index,
             ))
         });
         let subscriber =
-            (role == Role::Sub).then(|| Box::new(Subscriber::new(plan, shared, index)));
+            (role == Role::Sub).then(|| Box::new(Subscriber::new(plan, counters, index)));
         BenchConnection {
-            shared,
+            counters,
             limits: match plan.hosts[plan.host_of(index)]
                 .properties
                 .maximum_packet_size
@@ -169,7 +169,7 @@ impl<'a> BenchConnection<'a> {
             let sub = s.subscribe();
             if let Err(e) = protocol::encode(&Packet::Subscribe(sub), self.version, &mut self.wbuf)
             {
-                self.shared
+                self.counters
                     .error("subscribe_failed", &format!("cannot encode SUBSCRIBE: {e}"));
                 return self.finish(false).await;
             }
@@ -194,7 +194,7 @@ impl<'a> BenchConnection<'a> {
                 break;
             }
             if let Err((kind, message)) = self.absorb() {
-                self.shared.error(kind, &message);
+                self.counters.error(kind, &message);
                 return self.finish(false).await;
             }
             let now = Instant::now();
@@ -214,19 +214,19 @@ impl<'a> BenchConnection<'a> {
             self.flush_counts(false);
 
             let mut deadline = self.keep_alive.map(|ka| self.last_write + ka);
-            let shared = self.shared;
+            let counters = self.counters;
             let mut precise = None;
             let slot = self
                 .publisher
                 .as_ref()
                 .and_then(|p| p.next_slot(self.wbuf.len()));
             if let Some(t) = slot {
-                let now_ns = shared.epoch.now_ns();
-                if t.saturating_sub(now_ns) <= PRECISE_NS && shared.pacer.is_some() {
+                let now_ns = counters.epoch.now_ns();
+                if t.saturating_sub(now_ns) <= PRECISE_NS && counters.pacer.is_some() {
                     let lead = self.publisher.as_ref().map_or(0, |p| p.lead_ns());
                     precise = Some(t.saturating_sub(lead));
                 } else {
-                    let coarse = shared.epoch.instant_at(t.saturating_sub(PRECISE_NS / 2));
+                    let coarse = counters.epoch.instant_at(t.saturating_sub(PRECISE_NS / 2));
                     deadline = Some(deadline.map_or(coarse, |d| d.min(coarse)));
                 }
             }
@@ -248,7 +248,7 @@ impl<'a> BenchConnection<'a> {
                     Ev::Timer
                 }
                 _ = async {
-                    match (shared.pacer.as_deref(), precise) {
+                    match (counters.pacer.as_deref(), precise) {
                         (Some(p), Some(t)) => p.until(t, &mut paced).await,
                         _ => std::future::pending().await,
                     }
@@ -258,7 +258,7 @@ impl<'a> BenchConnection<'a> {
                 Ev::Read | Ev::Drained | Ev::Timer | Ev::Control => {}
                 Ev::Closed("", _) => break,
                 Ev::Closed(kind, message) => {
-                    self.shared.error(kind, &message);
+                    self.counters.error(kind, &message);
                     return self.finish(false).await;
                 }
             }
@@ -324,7 +324,7 @@ impl<'a> BenchConnection<'a> {
 
     fn start_publishing(&mut self, start_ns: u64, end_ns: Option<u64>) {
         if self.warmup_end_ns == 0 {
-            self.warmup_end_ns = self.shared.warmup_end_ns.load(Relaxed);
+            self.warmup_end_ns = self.counters.warmup_end_ns.load(Relaxed);
         }
         if let Some(p) = self.publisher.as_mut() {
             p.start(start_ns, end_ns);
@@ -336,7 +336,7 @@ impl<'a> BenchConnection<'a> {
         if self.rbuf.is_empty() {
             return Ok(());
         }
-        let now_ns = self.shared.epoch.now_ns();
+        let now_ns = self.counters.epoch.now_ns();
         loop {
             let packet = match protocol::decode(&mut self.rbuf, self.version, self.limits) {
                 Ok(Some(p)) => p,
@@ -435,7 +435,7 @@ impl<'a> BenchConnection<'a> {
         if clean {
             // Only a publisher's last messages depend on it.
             if let (Err(why), Some(_)) = (self.close().await, &self.publisher) {
-                self.shared.error("close_failed", &why);
+                self.counters.error("close_failed", &why);
             }
         }
         self.flush_counts(true);

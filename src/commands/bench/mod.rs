@@ -66,7 +66,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     system::warn_about_limits(&plan);
     let plan = Arc::new(plan);
     let paced = !plan.pubs.is_empty() && (plan.rate.is_some() || plan.interval.is_some());
-    let shared = Arc::new(
+    let counters = Arc::new(
         Counters::new(
             (plan.pubs.end - plan.pubs.start) as usize,
             (plan.subs.end - plan.subs.start) as usize,
@@ -76,7 +76,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     );
     let (ctl, _keep) = watch::channel(Phase::Connect);
     let ctl = Arc::new(ctl);
-    let collector = Collector::new(plan.clone(), shared.clone(), ctl.clone());
+    let collector = Collector::new(plan.clone(), counters.clone(), ctl.clone());
     let t0 = Instant::now();
     let mut progress = report::Progress::new(&plan);
     let mut out = Output::new();
@@ -84,7 +84,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     let mut stdout_ok = true;
     if !paced && !plan.pubs.is_empty() && !plan.coalesce.is_zero() {
         tokio::spawn(coalesce::control(
-            shared.clone(),
+            counters.clone(),
             plan.qos,
             plan.coalesce,
             ctl.subscribe(),
@@ -103,7 +103,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         tokio::select! {
             r = &mut collect => break r.map_err(|e| anyhow::anyhow!("the collector failed: {e}"))?,
             _ = ticker.tick() => {
-                let tick = ticks.next(&shared, t0.elapsed());
+                let tick = ticks.next(&counters, t0.elapsed());
                 if stdout_ok {
                     let line = report::tick_line(&tick);
                     let written = progress.suspend(|| out.line(&line).and_then(|_| out.flush()));
@@ -124,11 +124,11 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         }
     };
     progress.finish();
-    if let Some(why) = shared.too_large.get() {
+    if let Some(why) = counters.too_large.get() {
         return Err(exit::usage(why));
     }
     let elapsed = t0.elapsed();
-    let mut summary = summary::summarize(&plan, &shared, &outcome, elapsed)?;
+    let mut summary = summary::summarize(&plan, &counters, &outcome, elapsed)?;
     let loss_counts =
         plan.scenario == Scenario::PubSub && plan.qos.min(plan.sub_qos) != QoS::AtMostOnce;
     let failures = verdict::judge(&summary, interrupted, loss_counts);
@@ -142,7 +142,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     if plan.progress {
         eprint!("{}", human::human(&summary));
     }
-    report::stderr_notes(&shared);
+    report::stderr_notes(&counters);
     if stdout_ok {
         out.line(&line)?;
         out.flush()?;

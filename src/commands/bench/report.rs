@@ -118,8 +118,8 @@ pub fn tick_line(t: &Tick) -> String {
 }
 
 /// Connection failures and errors with an example message, and what to change.
-pub fn stderr_notes(shared: &Counters) {
-    for (kind, (n, example)) in lock(&shared.connect_failures).iter() {
+pub fn stderr_notes(counters: &Counters) {
+    for (kind, (n, example)) in lock(&counters.connect_failures).iter() {
         crate::output::diag::emit(
             crate::output::diag::Level::Warning,
             Some("connect_failed"),
@@ -135,7 +135,7 @@ pub fn stderr_notes(shared: &Counters) {
             _ => {}
         }
     }
-    for (kind, (n, example)) in lock(&shared.errors).iter() {
+    for (kind, (n, example)) in lock(&counters.errors).iter() {
         crate::output::diag::emit(
             crate::output::diag::Level::Warning,
             Some("errors"),

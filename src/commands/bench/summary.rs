@@ -125,13 +125,13 @@ fn encode_opt(h: &Histogram<u64>, with: bool) -> Result<Option<String>> {
 
 pub fn summarize(
     plan: &Plan,
-    shared: &Counters,
+    counters: &Counters,
     o: &Outcome,
     elapsed: Duration,
 ) -> Result<Summary> {
-    let sent = shared.sent.load(Relaxed);
-    let acked = shared.acked.load(Relaxed);
-    let received = shared.received.load(Relaxed);
+    let sent = counters.sent.load(Relaxed);
+    let acked = counters.acked.load(Relaxed);
+    let received = counters.received.load(Relaxed);
     let (mut unique, mut duplicated, mut reordered, mut seen) = (0u64, 0u64, 0u64, 0u64);
     let mut connected = 0;
     for r in &o.reports {
@@ -166,14 +166,14 @@ pub fn summarize(
     let a = o.at_measure;
     let mut rx_from = from;
     if plan.scenario == Scenario::Sub {
-        let first = shared.first_rx_ns.load(Relaxed);
+        let first = counters.first_rx_ns.load(Relaxed);
         if first != u64::MAX {
-            rx_from = rx_from.max(shared.epoch.instant_at(first));
+            rx_from = rx_from.max(counters.epoch.instant_at(first));
         }
     }
-    let last_rx = shared.last_rx_ns.load(Relaxed);
+    let last_rx = counters.last_rx_ns.load(Relaxed);
     let rx_end = if last_rx > 0 {
-        shared.epoch.instant_at(last_rx).max(end)
+        counters.epoch.instant_at(last_rx).max(end)
     } else {
         end
     };
@@ -203,7 +203,7 @@ pub fn summarize(
             0.0
         },
     };
-    let h = lock(&shared.hists);
+    let h = lock(&counters.hists);
     let latency_us = Latencies {
         connect: stats::percentiles(&h.connect),
         publish_to_ack: stats::percentiles(&h.ack),
@@ -239,14 +239,14 @@ pub fn summarize(
         publishers: plan.pubs.end - plan.pubs.start,
         subscribers: plan.subs.end - plan.subs.start,
         connected,
-        connect_failed: shared.connect_failed.load(Relaxed),
-        connect_failures: shared.connect_failure_counts(),
+        connect_failed: counters.connect_failed.load(Relaxed),
+        connect_failures: counters.connect_failure_counts(),
         sent,
         acked,
         unacked: if has_pubs && plan.qos as u8 > 0 {
             sent.saturating_sub(
                 acked
-                    + shared
+                    + counters
                         .error_counts()
                         .get("publish_rejected")
                         .copied()
@@ -260,9 +260,9 @@ pub fn summarize(
         lost,
         duplicated,
         reordered,
-        overruns: shared.overruns.load(Relaxed),
+        overruns: counters.overruns.load(Relaxed),
         loss_exact: has_subs && loss_exact,
-        errors: shared.error_counts(),
+        errors: counters.error_counts(),
         throughput,
         latency_us,
         cpu,
