@@ -505,6 +505,24 @@ fn usage_errors_come_before_connecting() {
     assert_code(&out, 2);
 }
 
+#[test]
+fn a_json_file_that_cannot_be_created_is_a_usage_error_before_connecting() {
+    // Nothing listens on port 1: a run that tried to connect would fail to connect (exit 3).
+    let out = cmd::run(
+        cmd::mqtt()
+            .args(["bench", "pub", "-h", "127.0.0.1", "-p", "1", "-C", "1"])
+            .args(["--json", "/nonexistent-directory/summary.json"]),
+        T,
+    );
+    assert_code(&out, 2);
+    assert!(out.stdout.is_empty(), "{}", describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot create --json"),
+        "{}",
+        describe(&out)
+    );
+}
+
 /// mosquitto's own counts of what it received, watched by a mosquitto_sub:
 /// `$SYS/broker/publish/messages/received` (PUBLISH packets of QoS 0 and 1; mosquitto 2.0.11
 /// leaves QoS 2 out) and `$SYS/broker/messages/received` (every packet: CONNECT, PUBLISH,

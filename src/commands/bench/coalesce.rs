@@ -2,7 +2,7 @@
 //! fast as the broker takes messages (see `crate::runtime` for why and how long).
 //!
 //! Each publisher keeps at least `floor` messages unconfirmed (half its QoS 1/2 window, which
-//! it refills in batches; at QoS 0 its window less one ping interval): `Shared::queued_floor`
+//! it refills in batches; at QoS 0 its window less one ping interval): `Counters::queued_floor`
 //! adds them up. Measured (`mqtt bench pub -c 10 -q 1`, mosquitto at a full core): without
 //! waiting `mqtt` used 80% of the broker's CPU for 106k msg/s; waiting 300 µs, 30% for 118k.
 use std::sync::atomic::Ordering::Relaxed;
@@ -11,18 +11,19 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::{Phase, Shared};
+use super::collector::Phase;
+use super::counters::Counters;
 use crate::protocol::QoS;
 use crate::runtime::{set_wait, Follower};
 
 /// Follow the rate while the run publishes; no wait outside the run phase.
 pub async fn control(
-    shared: Arc<Shared>,
+    counters: Arc<Counters>,
     qos: QoS,
     max: Duration,
     mut ctl: watch::Receiver<Phase>,
 ) {
-    let count = |s: &Shared| {
+    let count = |s: &Counters| {
         if qos == QoS::AtMostOnce {
             s.sent.load(Relaxed)
         } else {
@@ -31,7 +32,7 @@ pub async fn control(
     };
     let mut tick = tokio::time::interval(Follower::EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut follower = Follower::new(max, count(&shared));
+    let mut follower = Follower::new(max, count(&counters));
     loop {
         let open = tokio::select! {
             _ = tick.tick() => true,
@@ -39,7 +40,7 @@ pub async fn control(
         };
         let phase = *ctl.borrow_and_update();
         if matches!(phase, Phase::Run { .. }) {
-            follower.update(count(&shared), shared.queued_floor.load(Relaxed));
+            follower.update(count(&counters), counters.queued_floor.load(Relaxed));
         } else {
             set_wait(Duration::ZERO);
         }

@@ -1,7 +1,7 @@
 //! What the broker's limits leave a publisher: its window of QoS 1/2 messages in flight, and
 //! whether its messages fit into the broker's Maximum Packet Size.
 use super::header::{publish_len, HEADER_LEN};
-use super::{render, Plan, Role};
+use super::plan::{render, Plan, Role};
 use crate::protocol::Version;
 
 /// The window with MQTT 5, when neither `--max-inflight` nor the broker's Receive Maximum is
@@ -72,13 +72,8 @@ mod tests {
     use crate::protocol::QoS;
 
     fn plan(args: &[&str]) -> Plan {
-        use clap::Parser;
-        let cli = crate::cli::Cli::try_parse_from(["mqtt", "bench", "pub"].iter().chain(args))
-            .expect("valid arguments");
-        match cli.command {
-            crate::cli::Command::Bench(b) => Plan::from_command(&b.command).expect("a plan"),
-            _ => unreachable!("a bench command"),
-        }
+        let args: Vec<&str> = ["pub"].iter().chain(args).copied().collect();
+        super::super::plan::test_plan(&args)
     }
 
     #[test]

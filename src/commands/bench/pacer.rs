@@ -12,7 +12,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use super::Epoch;
+use super::clock::Epoch;
 
 /// Slots closer than this are left to the pacer thread.
 pub const PRECISE_NS: u64 = 2_000_000;

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::report::Summary;
+use super::summary::Summary;
 use crate::exit;
 
 /// Error kinds (`errors` of the summary) that are the broker rejecting or refusing something.
