@@ -12,6 +12,7 @@ mod connect;
 pub mod generate;
 pub mod parse;
 pub mod profile;
+mod profile_error;
 pub mod pubsub;
 
 pub use bench::BenchArgs;
