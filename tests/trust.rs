@@ -741,3 +741,49 @@ fn a_puback_packet_too_large_from_mosquittos_message_size_limit_is_a_rejection()
     assert_eq!(recs[0]["reason_code"], 0x95, "{}", cmd::describe(&out));
     assert_eq!(recs[0]["reason_name"], "Packet too large");
 }
+
+#[test]
+fn pub_stops_on_sigterm_while_nobody_reads_its_records() {
+    // The records of a long run fill a pipe nobody reads: pub must still stop on a signal.
+    let b = Broker::plain();
+    let mut child = mqtt()
+        .args([
+            "pub",
+            "-L",
+            &b.url("mqtt"),
+            "-t",
+            "unread",
+            "-q",
+            "1",
+            "-m",
+            "x",
+            "--repeat",
+            "1000000",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Long enough for the pipe (64 KiB, about 600 records) to fill.
+    thread::sleep(Duration::from_millis(1500));
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if t.elapsed() > T {
+            let _ = child.kill();
+            panic!("pub with an unread stdout ignored SIGTERM");
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        t.elapsed() < Duration::from_secs(7),
+        "took {:?}",
+        t.elapsed()
+    );
+    drop(child.stdout.take());
+}

@@ -20,7 +20,7 @@ use crate::exit;
 use crate::output::diag;
 use crate::output::progress::Progress;
 use crate::output::records::{self, Published};
-use crate::output::Output;
+use crate::output::ThreadedOutput;
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
 use crate::runtime::Follower;
 use crate::session::state::StateError;
@@ -46,14 +46,14 @@ struct Tally {
 }
 
 impl Tally {
-    /// A publish finished: its record (unless -N) and a warning for a rejection.
+    /// A publish finished: its record (unless --no-output) into `out`'s buffer, and a warning
+    /// for a rejection.
     fn done(
         &mut self,
-        out: &mut Output,
+        out: &mut ThreadedOutput,
         no_output: bool,
-        more: bool,
         (token, packet_id, code, properties): (u64, u16, u8, Option<Box<Properties>>),
-    ) -> Result<()> {
+    ) {
         self.done += 1;
         let (topic, qos, retain) = self.topics.remove(&token).unwrap_or_default();
         if reason::is_error(code) {
@@ -65,7 +65,7 @@ impl Tally {
             ));
         }
         if no_output {
-            return Ok(());
+            return;
         }
         let r = Published::new(
             token,
@@ -76,11 +76,8 @@ impl Tally {
             code,
             properties.as_deref(),
         );
-        out.line(&records::line(&r))?;
-        if !more {
-            out.flush()?;
-        }
-        Ok(())
+        out.buffer().extend_from_slice(records::line(&r).as_bytes());
+        out.buffer().push(b'\n');
     }
 
     fn unacked(&self) -> u64 {
@@ -166,7 +163,9 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         args.lines || args.jsonl,
         !args.no_output,
     );
-    let mut out = Output::new();
+    // Records go to stdout through a writer thread: a stdout nobody reads holds back the
+    // records (and, through backpressure, the session), never the signals.
+    let mut out = ThreadedOutput::new();
     let mut tally = Tally::default();
     let mut input_error: Option<InputError> = None;
     let mut refusal: Option<String> = None;
@@ -197,10 +196,13 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             _ = tick.tick(), if !args.coalesce.is_zero() => {
                 follower.update(tally.done, queued);
             }
-            n = session.next() => match n {
+            n = session.next(), if !out.is_full() || out.has_room() => match n {
                 Some(Update::Published { token, packet_id, reason: code, properties }) => {
-                    let more = !session.is_quiet();
-                    tally.done(&mut out, args.no_output, more, (token, packet_id, code, properties))?;
+                    tally.done(&mut out, args.no_output, (token, packet_id, code, properties));
+                    // Flush when nothing else is ready: a pipe sees each record at once.
+                    if out.should_flush(session.is_quiet()) && out.has_room() {
+                        out.flush(None).await?;
+                    }
                 }
                 Some(Update::NotSent { token, error }) => {
                     // Not sent: nothing after it is read. Too large is the input's fault (2),
@@ -220,8 +222,8 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                     diag::warning(&r.to_string());
                 }
                 Some(Update::Closed(result)) => {
-                    out.flush()?;
                     if let Err(e) = result {
+                        write_out(&mut out, &mut signals, STOP_GRACE).await?;
                         return Err(e.into_error(&format!(" ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
                     }
                     break false;
@@ -229,6 +231,8 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                 Some(other) => common::report(&other),
                 None => break false,
             },
+            // What gathered while the writer was busy goes out once it is idle.
+            _ = out.idle(), if !out.buffer().is_empty() => out.flush(None).await?,
             permit = requests.reserve(), if next.is_some() => match permit {
                 Ok(permit) => {
                     if let Some(req) = next.take() {
@@ -254,9 +258,23 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     };
     if interrupted {
         reader.abort();
-        return finish_on_signal(&mut session, &mut out, &mut tally, args.no_output).await;
+        return finish_on_signal(
+            &mut session,
+            &mut out,
+            &mut tally,
+            args.no_output,
+            &mut signals,
+        )
+        .await;
     }
-    out.flush()?;
+    // Every record is written before the exit, however long stdout takes, but a signal stops
+    // the wait.
+    if !write_out(&mut out, &mut signals, Duration::MAX).await? {
+        return Err(exit::interrupted(format!(
+            "interrupted after {} of {} messages, writing their records",
+            tally.done, tally.sent
+        )));
+    }
     if let Some(e) = input_error {
         let what = if args.lines || args.jsonl {
             "input line"
@@ -284,9 +302,10 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
 /// [`FINISH_ON_SIGNAL`], then exit 130. A second signal ends the program at once.
 async fn finish_on_signal(
     session: &mut Session,
-    out: &mut Output,
+    out: &mut ThreadedOutput,
     tally: &mut Tally,
     no_output: bool,
+    signals: &mut common::Signals,
 ) -> Result<ExitCode> {
     diag::info(
         "interrupted",
@@ -308,22 +327,45 @@ async fn finish_on_signal(
                     packet_id,
                     reason,
                     properties,
-                } => {
-                    let more = !session.is_quiet();
-                    tally.done(out, no_output, more, (token, packet_id, reason, properties))?;
-                }
+                } => tally.done(out, no_output, (token, packet_id, reason, properties)),
                 Update::Closed(..) => break,
                 _ => {}
             }
         }
-        Ok::<(), anyhow::Error>(())
     };
     let _ = tokio::time::timeout(FINISH_ON_SIGNAL, rest).await;
-    out.flush()?;
+    write_out(out, signals, STOP_GRACE).await?;
     Err(exit::interrupted(format!(
         "interrupted after {} of {} messages",
         tally.done, tally.sent
     )))
+}
+
+/// How long a stop still writes out records to a stdout that is slow to take them.
+const STOP_GRACE: Duration = Duration::from_millis(500);
+
+/// Write out every buffered record and wait until it is written, for at most `bound` and
+/// until a signal: whether everything was written. A write error (not a broken pipe, which is
+/// success) is returned.
+async fn write_out(
+    out: &mut ThreadedOutput,
+    signals: &mut common::Signals,
+    bound: Duration,
+) -> Result<bool> {
+    let all = async {
+        out.flush(None).await?;
+        out.idle().await;
+        out.close().await?;
+        Ok::<(), anyhow::Error>(())
+    };
+    let until = tokio::time::Instant::now()
+        .checked_add(bound)
+        .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86_400 * 365));
+    tokio::select! {
+        r = all => r.map(|()| true),
+        _ = tokio::time::sleep_until(until) => Ok(false),
+        _ = signals.recv() => Ok(false),
+    }
 }
 
 /// The PUBLISH properties from the flags; MQTT 5 only.
