@@ -25,6 +25,25 @@ fn subscribe_then(then: Step) -> Vec<Step> {
     ]
 }
 
+/// Wait for `child` to exit, at most `T` after `since`; kill it and fail saying `what` if not.
+#[track_caller]
+fn exit_within(
+    child: &mut std::process::Child,
+    since: Instant,
+    what: &str,
+) -> std::process::ExitStatus {
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if since.elapsed() > T {
+            let _ = child.kill();
+            panic!("{what}");
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn wait_exit(s: Spawned, within: Duration) -> (cmd::Finished, Duration) {
     let t = Instant::now();
     let done = s.wait(within);
@@ -221,16 +240,7 @@ fn pub_lines_stops_on_sigint_while_stdin_outruns_the_broker() {
     // SAFETY: a signal to our own child (sh exec'd into mqtt).
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     let t = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if t.elapsed() > T {
-            let _ = child.kill();
-            panic!("pub -l did not stop within {T:?} of SIGINT");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
+    let status = exit_within(&mut child, t, "pub -l did not stop within {T:?} of SIGINT");
     assert_eq!(status.code(), Some(130));
     assert!(
         t.elapsed() < Duration::from_secs(6),
@@ -290,16 +300,11 @@ fn sub_keeps_its_deadline_while_nobody_reads_its_stdout() {
         T,
     );
     cmd::assert_success(&out);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if started.elapsed() > T {
-            let _ = child.kill();
-            panic!("sub with a stalled stdout ignored -W 3s");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
+    let status = exit_within(
+        &mut child,
+        started,
+        "sub with a stalled stdout ignored -W 3s",
+    );
     assert_eq!(status.code(), Some(6));
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "took {took:?}");
@@ -769,16 +774,7 @@ fn pub_stops_on_sigterm_while_nobody_reads_its_records() {
     // SAFETY: a signal to our own child.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
     let t = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if t.elapsed() > T {
-            let _ = child.kill();
-            panic!("pub with an unread stdout ignored SIGTERM");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
+    let status = exit_within(&mut child, t, "pub with an unread stdout ignored SIGTERM");
     assert_eq!(status.code(), Some(130));
     assert!(
         t.elapsed() < Duration::from_secs(7),
