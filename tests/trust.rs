@@ -44,6 +44,17 @@ fn exit_within(
     }
 }
 
+/// Signal `child` and assert that it exits 130 (interrupted) within `within`.
+#[track_caller]
+fn stops_on(child: &mut std::process::Child, sig: libc::c_int, within: Duration) {
+    // SAFETY: a plain signal to our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+    let t = Instant::now();
+    let status = exit_within(child, t, &format!("still running {T:?} after signal {sig}"));
+    assert_eq!(status.code(), Some(130));
+    assert!(t.elapsed() < within, "took {:?}", t.elapsed());
+}
+
 fn wait_exit(s: Spawned, within: Duration) -> (cmd::Finished, Duration) {
     let t = Instant::now();
     let done = s.wait(within);
@@ -237,16 +248,7 @@ fn pub_lines_stops_on_sigint_while_stdin_outruns_the_broker() {
         .spawn()
         .unwrap();
     thread::sleep(Duration::from_millis(700));
-    // SAFETY: a signal to our own child (sh exec'd into mqtt).
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    let t = Instant::now();
-    let status = exit_within(&mut child, t, "pub -l did not stop within {T:?} of SIGINT");
-    assert_eq!(status.code(), Some(130));
-    assert!(
-        t.elapsed() < Duration::from_secs(6),
-        "took {:?}",
-        t.elapsed()
-    );
+    stops_on(&mut child, libc::SIGINT, Duration::from_secs(6));
     let _ = feeder.kill();
     let _ = feeder.wait();
 }
@@ -771,15 +773,6 @@ fn pub_stops_on_sigterm_while_nobody_reads_its_records() {
         .unwrap();
     // Long enough for the pipe (64 KiB, about 600 records) to fill.
     thread::sleep(Duration::from_millis(1500));
-    // SAFETY: a signal to our own child.
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-    let t = Instant::now();
-    let status = exit_within(&mut child, t, "pub with an unread stdout ignored SIGTERM");
-    assert_eq!(status.code(), Some(130));
-    assert!(
-        t.elapsed() < Duration::from_secs(7),
-        "took {:?}",
-        t.elapsed()
-    );
+    stops_on(&mut child, libc::SIGTERM, Duration::from_secs(7));
     drop(child.stdout.take());
 }

@@ -13,6 +13,13 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// Append a typed record and its newline to `buf` (no intermediate string).
+pub fn write(buf: &mut Vec<u8>, record: &impl Serialize) {
+    // Serializing into a Vec cannot fail for these plain structs.
+    let _ = serde_json::to_writer(&mut *buf, record);
+    buf.push(b'\n');
+}
+
 /// One JSON line (no newline) of a typed record.
 pub fn line(record: &impl Serialize) -> String {
     // Serializing plain structs of strings, numbers and JSON values cannot fail.

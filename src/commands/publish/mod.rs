@@ -76,8 +76,7 @@ impl Tally {
             code,
             properties.as_deref(),
         );
-        out.buffer().extend_from_slice(records::line(&r).as_bytes());
-        out.buffer().push(b'\n');
+        records::write(out.buffer(), &r);
     }
 
     fn unacked(&self) -> u64 {
