@@ -222,6 +222,38 @@ fn sub_keeps_its_persistent_session_across_a_restart_at_qos_1_and_2() {
 }
 
 #[test]
+fn a_frozen_broker_is_found_dead_by_bench_connections_keepalive() {
+    let mut b = Broker::plain();
+    let mut bench = Spawned::spawn(mqtt().args([
+        "bench",
+        "conn",
+        "-L",
+        &b.url("mqtt"),
+        "-c",
+        "2",
+        "-k",
+        "1",
+        "--duration",
+        "4s",
+    ]));
+    bench.wait_for_json(|v| v["type"] == "tick" && v["connected"] == 2, T);
+    b.pause();
+    let done = bench.wait(T);
+    b.resume();
+    assert_eq!(done.code(), Some(1), "{}", done.stderr);
+    let recs = done.json();
+    let summary = recs.last().expect("a summary");
+    assert_eq!(summary["type"], "summary", "{recs:?}");
+    assert_eq!(summary["errors"]["connection_lost"], 2, "{summary}");
+    assert!(
+        done.stderr
+            .contains("(keep alive 1 s): the connection is dead"),
+        "{}",
+        done.stderr
+    );
+}
+
+#[test]
 fn a_frozen_broker_is_detected_by_keepalive() {
     let mut b = Broker::plain();
     let mut s = spawn_sub(

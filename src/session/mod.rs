@@ -3,6 +3,8 @@ mod client;
 pub mod connection;
 pub mod event;
 mod handshake;
+pub mod inflight;
+pub mod keepalive;
 pub mod options;
 mod recover;
 pub mod state;

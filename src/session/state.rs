@@ -5,10 +5,12 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 pub use super::event::{Event, Recovery, StateError};
+use super::inflight::{Inflight, Stage, Step};
+use super::keepalive::{Keepalive, Tick};
 pub use super::recover::QUOTA_RETRIES;
 use super::recover::{fingerprint, IdSet, QuotaRetries};
 use crate::protocol::{
-    reason, Ack, ConnAck, Packet, Publish, QoS, Subscribe, Unsubscribe, Version,
+    reason, Ack, ConnAck, Packet, PacketType, Publish, QoS, Subscribe, Unsubscribe, Version,
 };
 
 /// The QoS 1/2 window towards a broker that cannot announce one (MQTT 3.1/3.1.1 has no
@@ -44,30 +46,20 @@ pub struct Config {
     pub manual_ack: bool,
 }
 
+/// What the session keeps of a publish of ours in flight.
 #[derive(Clone, Debug)]
-enum Outgoing {
-    /// Sent, waiting for PUBACK (QoS 1) or PUBREC (QoS 2).
-    Publish {
-        publish: Box<Publish>,
-        token: u64,
-        seq: u64,
-    },
-    /// PUBREL sent, waiting for PUBCOMP.
-    Released { token: u64, seq: u64 },
-}
-
-impl Outgoing {
-    fn seq(&self) -> u64 {
-        match self {
-            Outgoing::Publish { seq, .. } | Outgoing::Released { seq, .. } => *seq,
-        }
-    }
+struct Out {
+    /// The message, to send again, until the broker has it (PUBACK, PUBREC).
+    publish: Option<Box<Publish>>,
+    token: u64,
+    /// Order of publishing (flows are resent in it).
+    seq: u64,
 }
 
 pub struct State {
     cfg: Config,
     version: Version,
-    keep_alive: Duration,
+    keepalive: Keepalive,
     send_window: u16,
     server_max_packet: Option<u32>,
     /// The broker's Receive Maximum (65535 when it announces none).
@@ -75,9 +67,8 @@ pub struct State {
     server_alias_max: u16,
     server_max_qos: QoS,
     retain_available: bool,
-    next_id: u16,
     seq: u64,
-    outgoing: HashMap<u16, Outgoing>,
+    outgoing: Inflight<Out>,
     /// Incoming QoS 2 ids: `false` delivered but not yet PUBREC'd (manual ack), `true`
     /// PUBREC sent, waiting for PUBREL; with the message's fingerprint. A resend of it is not
     /// delivered again.
@@ -92,10 +83,6 @@ pub struct State {
     subscribe_closes: u32,
     inbound_aliases: HashMap<u16, String>,
     outbound_aliases: HashMap<String, u16>,
-    last_sent: Instant,
-    last_received: Instant,
-    ping_sent: Option<Instant>,
-    receiving: bool,
     /// Packets received since the CONNACK (a connection that did some work).
     received: u64,
     /// "Quota exceeded" publishes to send again.
@@ -122,16 +109,15 @@ impl State {
     pub fn new(cfg: Config, now: Instant) -> State {
         State {
             version: cfg.version,
-            keep_alive: Duration::from_secs(cfg.keep_alive.into()),
+            keepalive: Keepalive::new(Duration::from_secs(cfg.keep_alive.into()), now),
             send_window: cfg.max_inflight.unwrap_or(u16::MAX).max(1),
             server_max_packet: None,
             server_receive_maximum: u16::MAX,
             server_alias_max: 0,
             server_max_qos: QoS::ExactlyOnce,
             retain_available: true,
-            next_id: 0,
             seq: 0,
-            outgoing: HashMap::new(),
+            outgoing: Inflight::default(),
             incoming_qos2: HashMap::new(),
             unacked_qos1: HashSet::new(),
             pending_sub: HashMap::new(),
@@ -139,10 +125,6 @@ impl State {
             subscribe_closes: 0,
             inbound_aliases: HashMap::new(),
             outbound_aliases: HashMap::new(),
-            last_sent: now,
-            last_received: now,
-            ping_sent: None,
-            receiving: true,
             received: 0,
             quota: QuotaRetries::default(),
             releasing: IdSet::default(),
@@ -161,7 +143,7 @@ impl State {
 
     /// The keep alive in force (the server's, when it sent one).
     pub fn keep_alive(&self) -> Duration {
-        self.keep_alive
+        self.keepalive.period()
     }
 
     /// QoS 1/2 publishes waiting for their acknowledgement.
@@ -198,10 +180,7 @@ impl State {
     /// [`SUBSCRIBE_CLOSES`] times in a row, is the broker refusing it by closing the connection
     /// (rumqttd, RabbitMQ) instead of with a SUBACK failure code.
     pub fn on_connection_lost(&mut self) -> Result<(), StateError> {
-        let qos2_inflight = self.outgoing.values().any(|o| match o {
-            Outgoing::Publish { publish, .. } => publish.qos == QoS::ExactlyOnce,
-            Outgoing::Released { .. } => true,
-        });
+        let qos2_inflight = self.outgoing.iter().any(|f| f.qos == QoS::ExactlyOnce);
         if self.resumed && qos2_inflight && !self.qos2_progress {
             self.release_next = true;
         }
@@ -228,20 +207,15 @@ impl State {
         // Ids being released only when no other is free (the broker handles our PUBREL before
         // the PUBLISH that reuses the id, so the two cannot be confused).
         for spare_releasing in [true, false] {
-            for _ in 0..=u16::MAX {
-                self.next_id = self.next_id.wrapping_add(1);
-                if self.next_id == 0 {
-                    self.next_id = 1;
-                }
-                let id = self.next_id;
-                if !self.outgoing.contains_key(&id)
-                    && (!spare_releasing || !self.releasing.contains(id))
-                    && !self.pending_sub.contains_key(&id)
-                    && !self.pending_unsub.contains_key(&id)
-                {
-                    self.releasing.remove(id);
-                    return Ok(id);
-                }
+            let (releasing, sub, unsub) = (&self.releasing, &self.pending_sub, &self.pending_unsub);
+            let busy = |id| {
+                (spare_releasing && releasing.contains(id))
+                    || sub.contains_key(&id)
+                    || unsub.contains_key(&id)
+            };
+            if let Some(id) = self.outgoing.allocate(busy) {
+                self.releasing.remove(id);
+                return Ok(id);
             }
         }
         Err(StateError::NoPacketIdAvailable)
@@ -290,14 +264,13 @@ impl State {
         self.check_size(&packet)?;
         if let Some(publish) = stored {
             self.seq += 1;
-            self.outgoing.insert(
-                publish.packet_id,
-                Outgoing::Publish {
-                    publish,
-                    token,
-                    seq: self.seq,
-                },
-            );
+            let (id, qos) = (publish.packet_id, publish.qos);
+            let out = Out {
+                publish: Some(publish),
+                token,
+                seq: self.seq,
+            };
+            self.outgoing.sent(id, qos, out);
         }
         Ok(packet)
     }
@@ -337,7 +310,7 @@ impl State {
 
     /// Record that bytes were written (keep alive counts from the last send).
     pub fn on_sent(&mut self, now: Instant) {
-        self.last_sent = now;
+        self.keepalive.on_sent(now);
     }
 
     /// Handle one packet from the broker: packets to send go to `out`, events to `events`.
@@ -348,43 +321,27 @@ impl State {
         out: &mut Vec<Packet>,
         events: &mut Vec<Event>,
     ) -> Result<(), StateError> {
-        self.last_received = now;
-        self.ping_sent = None;
+        self.keepalive.on_received(now);
         self.received += 1;
         match packet {
             Packet::Publish(p) => self.incoming_publish(p, out, events)?,
-            Packet::PubAck(ack) => match self.outgoing.get(&ack.packet_id) {
-                Some(Outgoing::Publish { publish, .. }) if publish.qos == QoS::AtLeastOnce => {
-                    if let Some(Outgoing::Publish { publish, token, .. }) =
-                        self.outgoing.remove(&ack.packet_id)
-                    {
-                        self.finish(publish, token, ack, now, out, events);
-                    }
-                }
-                Some(Outgoing::Publish { .. }) => return Err(StateError::NoQoS2),
+            Packet::PubAck(ack) => match self.outgoing.step(PacketType::PubAck, &ack) {
+                Step::Done(o) => self.finish(o, ack, now, out, events),
+                Step::PubAckForQoS2 => return Err(StateError::NoQoS2),
                 _ => events.push(unknown("PUBACK", ack.packet_id)),
             },
-            Packet::PubRec(ack) => match self.outgoing.get(&ack.packet_id) {
-                Some(Outgoing::Publish { publish, .. }) if publish.qos == QoS::ExactlyOnce => {
-                    let Some(Outgoing::Publish {
-                        publish,
-                        token,
-                        seq,
-                    }) = self.outgoing.remove(&ack.packet_id)
-                    else {
-                        return Ok(());
-                    };
-                    if reason::is_error(ack.reason) {
-                        self.finish(publish, token, ack, now, out, events);
-                    } else {
-                        self.qos2_progress = true;
-                        self.outgoing
-                            .insert(ack.packet_id, Outgoing::Released { token, seq });
-                        out.push(pubrel(ack.packet_id, 0));
+            Packet::PubRec(ack) => match self.outgoing.step(PacketType::PubRec, &ack) {
+                // Refused (an error reason): the flow ends here.
+                Step::Done(o) => self.finish(o, ack, now, out, events),
+                Step::Release => {
+                    self.qos2_progress = true;
+                    if let Some(f) = self.outgoing.get_mut(ack.packet_id) {
+                        f.data.publish = None;
                     }
+                    out.push(pubrel(ack.packet_id, 0));
                 }
                 // A PUBREC again after our PUBREL (e.g. resent by the broker): answer again.
-                Some(Outgoing::Released { .. }) => out.push(pubrel(ack.packet_id, 0)),
+                Step::ReleaseAgain => out.push(pubrel(ack.packet_id, 0)),
                 // Not ours (any more): release it, so the broker can end its flow.
                 _ => {
                     let code = if self.version == Version::V5 {
@@ -396,13 +353,11 @@ impl State {
                     events.push(unknown("PUBREC", ack.packet_id));
                 }
             },
-            Packet::PubComp(ack) => match self.outgoing.get(&ack.packet_id) {
-                Some(Outgoing::Released { token, .. }) => {
-                    let token = *token;
+            Packet::PubComp(ack) => match self.outgoing.step(PacketType::PubComp, &ack) {
+                Step::Done(o) => {
                     self.qos2_progress = true;
-                    self.outgoing.remove(&ack.packet_id);
-                    self.quota.forget(token);
-                    events.push(done(token, ack));
+                    self.quota.forget(o.token);
+                    events.push(done(o.token, ack));
                 }
                 // The answer to releasing a stale id: expected, nothing to report.
                 _ if self.releasing.remove(ack.packet_id) => {}
@@ -481,18 +436,18 @@ impl State {
     /// every id not in use is released (PUBREL), once per connection.
     fn finish(
         &mut self,
-        publish: Box<Publish>,
-        token: u64,
+        o: Out,
         ack: Ack,
         now: Instant,
         out: &mut Vec<Packet>,
         events: &mut Vec<Event>,
     ) {
-        if ack.reason != reason::QUOTA_EXCEEDED {
+        let token = o.token;
+        let Some(publish) = o.publish.filter(|_| ack.reason == reason::QUOTA_EXCEEDED) else {
             self.quota.forget(token);
             events.push(done(token, ack));
             return;
-        }
+        };
         let inflight = self.outgoing.len() + 1;
         // Only QoS 2 leaves state at the broker, and only an announced maximum tells.
         if !self.released
@@ -524,7 +479,7 @@ impl State {
         self.released = true;
         let mut released = 0;
         for id in 1..=u16::MAX {
-            if !self.outgoing.contains_key(&id)
+            if !self.outgoing.contains(id)
                 && id != except
                 && !self.pending_sub.contains_key(&id)
                 && !self.pending_unsub.contains_key(&id)

@@ -2,8 +2,8 @@
 //! session must resend (or, without a session, what is complete or must go again as new).
 use std::time::{Duration, Instant};
 
-use super::{pubrel, Event, Outgoing, Recovery, State, LEGACY_WINDOW};
-use crate::protocol::{Ack, ConnAck, Packet, QoS, Version};
+use super::{pubrel, Event, Recovery, Stage, State, LEGACY_WINDOW};
+use crate::protocol::{ConnAck, Packet, QoS, Version};
 
 impl State {
     /// Apply a successful CONNACK: the server's limits, its keep alive, and the session.
@@ -18,9 +18,11 @@ impl State {
     ) -> (Vec<Packet>, Vec<Event>) {
         self.version = version;
         let p = &ack.properties;
-        if let Some(k) = p.server_keep_alive {
-            self.keep_alive = Duration::from_secs(k.into());
-        }
+        // Without a Server Keep Alive, the one asked for in CONNECT holds (also after a
+        // connection whose broker had set another).
+        let keep_alive = p.server_keep_alive.unwrap_or(self.cfg.keep_alive);
+        self.keepalive
+            .restart(Duration::from_secs(keep_alive.into()), now);
         let cap = match (self.cfg.max_inflight, p.receive_maximum) {
             (Some(user), _) => user,
             (None, None) if version != Version::V5 => LEGACY_WINDOW,
@@ -43,44 +45,27 @@ impl State {
         }
         self.pending_sub.clear();
         self.pending_unsub.clear();
-        self.last_sent = now;
-        self.last_received = now;
-        self.ping_sent = None;
         self.received = 0;
 
-        let mut entries: Vec<(u16, Outgoing)> = self.outgoing.drain().collect();
-        entries.sort_by_key(|(_, o)| o.seq());
-        let mut resend = Vec::with_capacity(entries.len());
+        let mut flights = self.outgoing.drain();
+        flights.sort_by_key(|f| f.data.seq);
+        let mut resend = Vec::with_capacity(flights.len());
         self.released = false;
         let mut events = Vec::new();
-        for (id, entry) in entries {
-            match entry {
-                Outgoing::Publish {
-                    mut publish,
-                    token,
-                    seq,
-                } => {
+        for mut f in flights {
+            match (f.stage, f.data.publish.as_mut()) {
+                (Stage::Sent, Some(publish)) => {
                     publish.dup = ack.session_present;
-                    resend.push(Packet::Publish((*publish).clone()));
-                    self.outgoing.insert(
-                        id,
-                        Outgoing::Publish {
-                            publish,
-                            token,
-                            seq,
-                        },
-                    );
+                    resend.push(Packet::Publish((**publish).clone()));
+                    self.outgoing.insert(f);
                 }
-                Outgoing::Released { token, seq } if ack.session_present => {
-                    resend.push(Packet::PubRel(Ack {
-                        packet_id: id,
-                        ..Ack::default()
-                    }));
-                    self.outgoing.insert(id, Outgoing::Released { token, seq });
+                (_, _) if ack.session_present => {
+                    resend.push(pubrel(f.id, 0));
+                    self.outgoing.insert(f);
                 }
-                Outgoing::Released { token, .. } => events.push(Event::PublishDone {
-                    token,
-                    packet_id: id,
+                (_, _) => events.push(Event::PublishDone {
+                    token: f.data.token,
+                    packet_id: f.id,
                     reason: 0,
                     properties: None,
                 }),

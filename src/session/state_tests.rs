@@ -222,7 +222,7 @@ fn packet_ids_skip_zero_and_ids_in_use() {
     }
     assert_eq!(ids, vec![1, 2, 3]);
     // Wrap around: ids 1..3 are still in flight, so the next after 65535 is 4.
-    s.next_id = u16::MAX;
+    s.outgoing.continue_after(u16::MAX);
     let id = sent_id(&s.publish(publish("a", QoS::AtLeastOnce), 9, false).unwrap());
     assert_eq!(id, 4);
 }

@@ -27,6 +27,7 @@ use super::plan::{Plan, Role};
 use super::publisher::Publisher;
 use super::subscriber::{SubTotals, Subscriber};
 use crate::protocol::{self, reason, Ack, Limits, Packet, PacketType, QoS, Version};
+use crate::session::keepalive::{Keepalive, Tick};
 use crate::session::transport::Stream;
 use crate::session::Handshake;
 
@@ -107,8 +108,9 @@ struct BenchConnection<'a> {
     need_flush: bool,
     version: Version,
     limits: Limits,
-    keep_alive: Option<Duration>,
-    last_write: Instant,
+    keepalive: Keepalive,
+    /// Bytes reached the socket since the keep alive last heard of it.
+    wrote: bool,
     warmup_end_ns: u64,
     publisher: Option<Box<Publisher<'a>>>,
     subscriber: Option<Box<Subscriber<'a>>>,
@@ -156,8 +158,8 @@ impl<'a> BenchConnection<'a> {
             wbuf: BytesMut::new(),
             need_flush: false,
             version: hs.version,
-            keep_alive: (keep_alive > 0).then(|| Duration::from_secs(keep_alive.into())),
-            last_write: Instant::now(),
+            keepalive: Keepalive::new(Duration::from_secs(keep_alive.into()), Instant::now()),
+            wrote: false,
             warmup_end_ns: 0,
             publisher,
             subscriber,
@@ -193,27 +195,39 @@ impl<'a> BenchConnection<'a> {
             if closing {
                 break;
             }
-            if let Err((kind, message)) = self.absorb() {
+            let now = Instant::now();
+            if std::mem::take(&mut self.wrote) {
+                self.keepalive.on_sent(now);
+            }
+            if let Err((kind, message)) = self.absorb(now) {
                 self.counters.error(kind, &message);
                 return self.finish(false).await;
             }
-            let now = Instant::now();
             if let Some(p) = self.publisher.as_mut() {
                 p.produce(&mut self.wbuf);
                 p.check_finished(&mut self.wbuf);
             }
-            if let Some(ka) = self.keep_alive {
-                if now >= self.last_write + ka {
+            match self.keepalive.tick(now) {
+                Tick::Idle => {}
+                Tick::Ping => {
                     let _ = protocol::encode(&Packet::PingReq, self.version, &mut self.wbuf);
                     if let Some(p) = self.publisher.as_mut() {
                         p.on_ping();
                     }
-                    self.last_write = now;
+                }
+                Tick::Dead(silent) => {
+                    let message = format!(
+                        "nothing from the broker for {:.1} s (keep alive {} s): the connection is dead",
+                        silent.as_secs_f64(),
+                        self.keepalive.period().as_secs()
+                    );
+                    self.counters.error("connection_lost", &message);
+                    return self.finish(false).await;
                 }
             }
             self.flush_counts(false);
 
-            let mut deadline = self.keep_alive.map(|ka| self.last_write + ka);
+            let mut deadline = self.keepalive.deadline();
             let counters = self.counters;
             let mut precise = None;
             let slot = self
@@ -279,6 +293,7 @@ impl<'a> BenchConnection<'a> {
                 Poll::Ready(Ok(n)) => {
                     self.wbuf.advance(n);
                     self.need_flush = true;
+                    self.wrote = true;
                     if let Some(p) = self.publisher.as_mut() {
                         p.on_written(n);
                     }
@@ -332,14 +347,17 @@ impl<'a> BenchConnection<'a> {
     }
 
     /// Decode and handle every whole packet received.
-    fn absorb(&mut self) -> Result<(), (&'static str, String)> {
+    fn absorb(&mut self, now: Instant) -> Result<(), (&'static str, String)> {
         if self.rbuf.is_empty() {
             return Ok(());
         }
         let now_ns = self.counters.epoch.now_ns();
         loop {
             let packet = match protocol::decode(&mut self.rbuf, self.version, self.limits) {
-                Ok(Some(p)) => p,
+                Ok(Some(p)) => {
+                    self.keepalive.on_received(now);
+                    p
+                }
                 Ok(None) => break,
                 Err(e) => {
                     return Err((

@@ -15,6 +15,7 @@ use super::plan::{render, Plan, Role};
 use super::rate::{grid_for, Schedule};
 use super::written::Written;
 use crate::protocol::{self, reason, Ack, Packet, PacketType, QoS, Version};
+use crate::session::inflight::{Inflight, Step};
 
 /// Stop producing into the write buffer above this many bytes (socket backpressure).
 pub const WBUF_HIGH: usize = 64 * 1024;
@@ -35,8 +36,8 @@ pub struct Publisher<'a> {
     seq_template: Option<(String, String)>,
     global: u32,
     window: usize,
-    /// Packet id, scheduled time, PUBREL sent.
-    inflight: VecDeque<(u16, u64, bool)>,
+    /// Packet ids in flight, with the time each message was scheduled.
+    inflight: Inflight<u64>,
     /// Sequence numbers at which PINGREQs were sent, oldest first.
     pings: VecDeque<u64>,
     /// Messages before this sequence number were processed by the broker (QoS 0).
@@ -45,7 +46,6 @@ pub struct Publisher<'a> {
     out: Written,
     /// Messages written to the socket completely: the messages sent.
     written: u64,
-    next_id: u16,
     schedule: Option<Schedule>,
     remaining: Option<u64>,
     seq: u64,
@@ -102,12 +102,11 @@ impl<'a> Publisher<'a> {
             seq_template: has_seq.then(|| (plan.topic.clone(), id)),
             global: index as u32,
             window,
-            inflight: VecDeque::new(),
+            inflight: Inflight::default(),
             pings: VecDeque::new(),
             confirmed: 0,
             out: Written::default(),
             written: 0,
-            next_id: 0,
             schedule: None,
             start_ns: 0,
             began: false,
@@ -254,16 +253,13 @@ impl<'a> Publisher<'a> {
                 }
                 None => now_ns,
             };
-            let packet_id = if qos == QoS::AtMostOnce {
-                0
-            } else {
-                loop {
-                    p.next_id = p.next_id.wrapping_add(1).max(1);
-                    let id = p.next_id;
-                    if !p.inflight.iter().any(|e| e.0 == id) {
-                        break id;
-                    }
-                }
+            let packet_id = match qos {
+                QoS::AtMostOnce => 0,
+                // The window is far below 65535 ids: one is always free.
+                _ => match p.inflight.allocate(|_| false) {
+                    Some(id) => id,
+                    None => break,
+                },
             };
             let header = Header {
                 publisher: p.global,
@@ -292,7 +288,7 @@ impl<'a> Publisher<'a> {
             );
             p.out.push(start, wbuf.len() - before);
             if qos != QoS::AtMostOnce {
-                p.inflight.push_back((packet_id, time_ns, false));
+                p.inflight.sent(packet_id, qos, time_ns);
                 p.d_inflight += 1;
             }
             p.seq += 1;
@@ -340,45 +336,33 @@ impl<'a> Publisher<'a> {
         warmup_end_ns: u64,
         wbuf: &mut BytesMut,
     ) -> Result<(), (&'static str, String)> {
-        let unknown = || {
-            (
-                "protocol_error",
-                format!(
-                    "{} for packet id {}, which is not in flight",
-                    kind.name(),
-                    ack.packet_id
-                ),
-            )
-        };
-        let qos = self.plan.qos;
         let p = self;
-        let Some(pos) = p.inflight.iter().position(|e| e.0 == ack.packet_id) else {
-            return Err(unknown());
-        };
-        let (_, time_ns, released) = p.inflight[pos];
-        let complete = match kind {
-            PacketType::PubAck if qos == QoS::AtLeastOnce => true,
-            PacketType::PubRec if qos == QoS::ExactlyOnce && !released => {
-                if reason::is_error(ack.reason) {
-                    true
-                } else {
-                    p.inflight[pos].2 = true;
-                    let _ =
-                        protocol::encode(&Packet::PubRel(Ack::new(ack.packet_id)), p.version, wbuf);
-                    false
-                }
-            }
-            PacketType::PubRec => {
+        let time_ns = match p.inflight.step(kind, &ack) {
+            Step::Done(time_ns) => time_ns,
+            Step::Release | Step::ReleaseAgain => {
                 let _ = protocol::encode(&Packet::PubRel(Ack::new(ack.packet_id)), p.version, wbuf);
-                false
+                return Ok(());
             }
-            PacketType::PubComp if released => true,
-            _ => return Err(unknown()),
+            Step::PubAckForQoS2 => {
+                return Err((
+                    "protocol_error",
+                    format!(
+                        "PUBACK for packet id {}, a QoS 2 message: the broker does not do QoS 2",
+                        ack.packet_id
+                    ),
+                ))
+            }
+            Step::Unknown => {
+                return Err((
+                    "protocol_error",
+                    format!(
+                        "{} for packet id {}, which is not in flight",
+                        kind.name(),
+                        ack.packet_id
+                    ),
+                ))
+            }
         };
-        if !complete {
-            return Ok(());
-        }
-        p.inflight.remove(pos);
         p.d_inflight -= 1;
         if reason::is_error(ack.reason) {
             let name = reason::name(kind, ack.reason);
@@ -450,7 +434,7 @@ impl<'a> Publisher<'a> {
 
     /// The connection ends (flushed already): what is still in flight stays unacknowledged.
     pub fn finish(&mut self) {
-        if self.inflight.len() as i64 != 0 {
+        if !self.inflight.is_empty() {
             self.counters
                 .inflight
                 .fetch_sub(self.inflight.len() as i64, Relaxed);
