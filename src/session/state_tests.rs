@@ -518,6 +518,21 @@ fn traffic_both_ways_postpones_the_ping_and_server_keep_alive_wins() {
 }
 
 #[test]
+fn a_reconnect_without_server_keep_alive_goes_back_to_the_one_asked_for() {
+    let t0 = Instant::now();
+    let mut s = connected(
+        Properties {
+            server_keep_alive: Some(2),
+            ..Properties::default()
+        },
+        t0,
+    );
+    assert_eq!(s.keep_alive(), Duration::from_secs(2));
+    s.on_connack(&ConnAck::default(), Version::V5, t0);
+    assert_eq!(s.keep_alive(), Duration::from_secs(10), "the CONNECT's keep alive");
+}
+
+#[test]
 fn suback_must_match_a_pending_subscribe() {
     let now = Instant::now();
     let mut s = connected(Properties::default(), now);
