@@ -529,7 +529,11 @@ fn a_reconnect_without_server_keep_alive_goes_back_to_the_one_asked_for() {
     );
     assert_eq!(s.keep_alive(), Duration::from_secs(2));
     s.on_connack(&ConnAck::default(), Version::V5, t0);
-    assert_eq!(s.keep_alive(), Duration::from_secs(10), "the CONNECT's keep alive");
+    assert_eq!(
+        s.keep_alive(),
+        Duration::from_secs(10),
+        "the CONNECT's keep alive"
+    );
 }
 
 #[test]
