@@ -7,6 +7,7 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::protocol::{QoS, Version};
 
+pub mod address;
 pub mod bench;
 mod connect;
 pub mod generate;
@@ -151,15 +152,18 @@ fn hold_duration(s: &str) -> Result<Hold, String> {
 /// Connection options shared by every command.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnectArgs {
-    /// Broker host name or address
+    /// Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a
+    /// comma-separated list, spread over the connections)
     #[arg(
         short = 'h',
         long,
         env = "MQTT_HOST",
         default_value = "localhost",
+        value_parser = address::hosts,
+        value_name = "HOST",
         help_heading = "Connection"
     )]
-    pub host: String,
+    pub host: address::Hosts,
 
     /// Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]
     #[arg(short = 'p', long, env = "MQTT_PORT", help_heading = "Connection")]
@@ -272,9 +276,10 @@ pub struct ConnectArgs {
         long,
         env = "MQTT_SOURCE_IP",
         value_name = "IP",
+        value_parser = address::source_ips,
         help_heading = "Connection"
     )]
-    pub source_ip: Option<String>,
+    pub source_ip: Option<address::SourceIps>,
 
     /// Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure
     #[arg(long, env = "MQTT_TLS", help_heading = "TLS and WebSocket")]
@@ -492,8 +497,8 @@ mod tests {
             panic!("conn expected")
         };
         assert_eq!(
-            (c.connect.host.as_str(), c.connect.port),
-            ("broker", Some(1884))
+            (c.connect.host.0.as_slice(), c.connect.port),
+            (&[("broker".to_string(), None)][..], Some(1884))
         );
         let err = Cli::try_parse_from(["mqtt", "sub", "--help"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);

@@ -175,40 +175,45 @@ pub fn parse_url(url: &str) -> Result<Url> {
         },
         None => (None, None),
     };
-    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
-        let (h, after) = rest
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed '[' in the host"))?;
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(bad("unexpected text after the IPv6 address")),
-        };
-        (h.to_string(), port)
-    } else {
-        match hostport.rsplit_once(':') {
-            Some((h, p)) => (h.to_string(), Some(p)),
-            None => (hostport.to_string(), None),
-        }
-    };
+    let (host, port) = split_host_port(hostport).map_err(|why| bad(&why))?;
     if host.is_empty() {
         return Err(bad("no host"));
     }
-    let port = match port {
-        Some(p) => Some(
-            p.parse::<u16>()
-                .map_err(|_| bad(&format!("invalid port '{p}'")))?,
-        ),
-        None => None,
-    };
     Ok(Url {
         scheme,
-        host,
+        host: host.to_string(),
         port,
         username: username.filter(|u| !u.is_empty()),
         password,
         path: path.filter(|p| p != "/" || scheme.is_ws()),
     })
+}
+
+/// Split `host`, `host:port`, `[IPv6]`, `[IPv6]:port` or a bare IPv6 address (more than one
+/// colon, no brackets: no port) into the host and its port; the one place that knows the
+/// bracket rules (`-L/--url`, profiles' `url`, and `-h` through the CLI's host list). An error
+/// says why in a few words (the caller names the flag).
+pub fn split_host_port(s: &str) -> Result<(&str, Option<u16>), String> {
+    let port = |p: &str| {
+        p.parse::<u16>()
+            .map(Some)
+            .map_err(|_| format!("invalid port '{p}'"))
+    };
+    if let Some(rest) = s.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| "unclosed '[' in the host".to_string())?;
+        match after.strip_prefix(':') {
+            Some(p) => Ok((host, port(p)?)),
+            None if after.is_empty() => Ok((host, None)),
+            None => Err("unexpected text after the IPv6 address".to_string()),
+        }
+    } else {
+        match s.split_once(':') {
+            Some((host, p)) if !p.contains(':') => Ok((host, port(p)?)),
+            _ => Ok((s, None)),
+        }
+    }
 }
 
 /// `prefix` plus 10 random alphanumeric characters.
@@ -219,4 +224,33 @@ pub fn random_client_id(prefix: &str) -> String {
         id.push(fastrand::alphanumeric());
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_split_from_ports_with_ipv6_in_brackets_or_bare() {
+        assert_eq!(split_host_port("h"), Ok(("h", None)));
+        assert_eq!(split_host_port("h:1884"), Ok(("h", Some(1884))));
+        assert_eq!(split_host_port("[::1]:1884"), Ok(("::1", Some(1884))));
+        assert_eq!(split_host_port("[::1]"), Ok(("::1", None)));
+        assert_eq!(split_host_port("fe80::1"), Ok(("fe80::1", None)));
+        assert!(split_host_port("h:port").is_err());
+        assert!(split_host_port("[::1").is_err());
+        assert!(split_host_port("[::1]1884").is_err());
+    }
+
+    #[test]
+    fn urls_take_the_host_and_port_by_the_same_rules() {
+        let u = parse_url("mqtt://[::1]:1884").unwrap();
+        assert_eq!((u.host.as_str(), u.port), ("::1", Some(1884)));
+        let u = parse_url("mqtt://fe80::1").unwrap();
+        assert_eq!((u.host.as_str(), u.port), ("fe80::1", None));
+        let Err(err) = parse_url("mqtt://[::1]x") else {
+            panic!("text after the brackets must be refused")
+        };
+        assert!(err.to_string().contains("after the IPv6 address"), "{err}");
+    }
 }
