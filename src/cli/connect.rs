@@ -6,7 +6,7 @@ use bytes::Bytes;
 use super::address::SourceIps;
 use super::ConnectArgs;
 use crate::exit;
-use crate::protocol::{topic, Properties, QoS, Version, Will};
+use crate::protocol::{topic, Connect, Properties, QoS, Version, Will};
 use crate::session::options::{parse_url, random_client_id, ConnectOptions, Scheme, TlsOptions};
 
 impl ConnectArgs {
@@ -181,15 +181,17 @@ impl ConnectArgs {
             },
             connect_timeout: args.connect_timeout,
             source_ip,
-            version,
             version_fallback: args.version.is_none(),
-            client_id,
-            clean_start: !args.no_clean,
-            keep_alive: args.keepalive,
-            username,
-            password,
-            will,
-            properties,
+            connect: Connect {
+                version,
+                client_id,
+                clean_start: !args.no_clean,
+                keep_alive: args.keepalive,
+                username,
+                password,
+                will,
+                properties,
+            },
         })
     }
 }
@@ -242,8 +244,8 @@ mod tests {
         assert_eq!(o.scheme, Scheme::Wss);
         assert_eq!(o.host, "example.com");
         assert_eq!(o.port, 9001);
-        assert_eq!(o.username.as_deref(), Some("al@ice"));
-        assert_eq!(o.password.as_deref(), Some(&b"p:ss"[..]));
+        assert_eq!(o.connect.username.as_deref(), Some("al@ice"));
+        assert_eq!(o.connect.password.as_deref(), Some(&b"p:ss"[..]));
         assert_eq!(o.ws_path, "/ws");
     }
 
@@ -319,10 +321,10 @@ mod tests {
     #[test]
     fn generated_client_ids_use_the_prefix() {
         let o = opts(&["--id-prefix", "ci-"]).unwrap();
-        assert!(o.client_id.starts_with("ci-") && o.client_id.len() == 13);
+        assert!(o.connect.client_id.starts_with("ci-") && o.connect.client_id.len() == 13);
         assert_ne!(
-            o.client_id,
-            opts(&["--id-prefix", "ci-"]).unwrap().client_id
+            o.connect.client_id,
+            opts(&["--id-prefix", "ci-"]).unwrap().connect.client_id
         );
     }
 
@@ -332,7 +334,7 @@ mod tests {
         let f = dir.path().join("pw");
         std::fs::write(&f, "s3cret\r\nignored\n").unwrap();
         let o = opts(&["-u", "u", "--password-file", f.to_str().unwrap()]).unwrap();
-        assert_eq!(o.password.as_deref(), Some(&b"s3cret"[..]));
+        assert_eq!(o.connect.password.as_deref(), Some(&b"s3cret"[..]));
         let err = opts(&["--password-file", "/nonexistent/pw"]).unwrap_err();
         assert_eq!(exit::code_for(&err), exit::USAGE);
     }

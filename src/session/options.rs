@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
-use bytes::Bytes;
 
 use crate::exit;
-use crate::protocol::{Connect, Properties, Version, Will};
+use crate::protocol::{Connect, Properties, Version};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
@@ -56,7 +55,7 @@ pub struct TlsOptions {
     pub sni: Option<String>,
 }
 
-/// Where and how to connect, and the CONNECT to send.
+/// Where and how to connect (transport and handshake settings), and the CONNECT to send.
 #[derive(Clone, Debug)]
 pub struct ConnectOptions {
     pub scheme: Scheme,
@@ -67,16 +66,11 @@ pub struct ConnectOptions {
     pub tls: TlsOptions,
     pub connect_timeout: Duration,
     pub source_ip: Option<IpAddr>,
-    /// The version asked for; with `version_fallback`, 5 falls back to 3.1.1 on refusal.
-    pub version: Version,
+    /// With `version_fallback`, a refused MQTT 5 falls back to 3.1.1.
     pub version_fallback: bool,
-    pub client_id: String,
-    pub clean_start: bool,
-    pub keep_alive: u16,
-    pub username: Option<String>,
-    pub password: Option<Bytes>,
-    pub will: Option<Will>,
-    pub properties: Properties,
+    /// The CONNECT as asked for: its `version` is the version asked for, its properties and
+    /// will properties MQTT 5's (`connect_packet` leaves them out for 3.1/3.1.1).
+    pub connect: Connect,
 }
 
 impl ConnectOptions {
@@ -91,26 +85,17 @@ impl ConnectOptions {
 
     /// The CONNECT packet for `version`; MQTT 5 properties are left out for 3.1/3.1.1.
     pub fn connect_packet(&self, version: Version) -> Connect {
-        let v5 = version == Version::V5;
-        Connect {
+        let mut connect = Connect {
             version,
-            client_id: self.client_id.clone(),
-            clean_start: self.clean_start,
-            keep_alive: self.keep_alive,
-            username: self.username.clone(),
-            password: self.password.clone(),
-            will: self.will.clone().map(|mut w| {
-                if !v5 {
-                    w.properties = Properties::default();
-                }
-                w
-            }),
-            properties: if v5 {
-                self.properties.clone()
-            } else {
-                Properties::default()
-            },
+            ..self.connect.clone()
+        };
+        if version != Version::V5 {
+            connect.properties = Properties::default();
+            if let Some(w) = &mut connect.will {
+                w.properties = Properties::default();
+            }
         }
+        connect
     }
 }
 
@@ -229,6 +214,50 @@ pub fn random_client_id(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_connect_packet_drops_mqtt_5_properties_below_version_5_and_keeps_the_rest() {
+        let props = Properties {
+            session_expiry_interval: Some(60),
+            ..Properties::default()
+        };
+        let opts = ConnectOptions {
+            scheme: Scheme::Tcp,
+            host: "h".into(),
+            port: 1883,
+            ws_path: "/mqtt".into(),
+            ws_headers: Vec::new(),
+            tls: TlsOptions::default(),
+            connect_timeout: Duration::from_secs(1),
+            source_ip: None,
+            version_fallback: true,
+            connect: Connect {
+                version: Version::V5,
+                client_id: "c".into(),
+                clean_start: false,
+                keep_alive: 30,
+                username: Some("u".into()),
+                password: None,
+                will: Some(crate::protocol::Will {
+                    topic: "w".into(),
+                    properties: props.clone(),
+                    ..Default::default()
+                }),
+                properties: props.clone(),
+            },
+        };
+        assert_eq!(opts.connect_packet(Version::V5), opts.connect);
+        let v3 = opts.connect_packet(Version::V3_1_1);
+        assert_eq!(v3.version, Version::V3_1_1);
+        assert_eq!(v3.properties, Properties::default());
+        let will = v3.will.as_ref().map(|w| (w.topic.as_str(), &w.properties));
+        assert_eq!(will, Some(("w", &Properties::default())));
+        assert_eq!(
+            (v3.client_id.as_str(), v3.clean_start, v3.keep_alive),
+            ("c", false, 30)
+        );
+        assert_eq!(v3.username.as_deref(), Some("u"));
+    }
 
     #[test]
     fn hosts_split_from_ports_with_ipv6_in_brackets_or_bare() {
