@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use super::{parse, ConnectArgs};
+use super::{help, parse, ConnectArgs};
 use crate::protocol::QoS;
 
 #[derive(Debug, Args)]
@@ -16,19 +16,19 @@ pub struct BenchArgs {
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Open -c connections (at --connect-rate) and hold them
-    #[command(disable_help_flag = true, after_help = CONN_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(CONN_EXAMPLES, help::BENCH_CODES))]
     Conn(BenchConnArgs),
 
     /// Publish from -c clients at --rate (open loop) or as fast as the broker takes it
-    #[command(name = "pub", disable_help_flag = true, after_help = PUB_EXAMPLES)]
+    #[command(name = "pub", disable_help_flag = true, after_help = help::with_exit_codes(PUB_EXAMPLES, help::BENCH_CODES))]
     Pub(BenchPubArgs),
 
     /// Subscribe with -c clients and count messages, loss, duplicates and latency
-    #[command(disable_help_flag = true, after_help = SUB_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(SUB_EXAMPLES, help::BENCH_CODES))]
     Sub(BenchSubArgs),
 
     /// Publishers and subscribers in one process (one clock): end-to-end latency and exact loss
-    #[command(disable_help_flag = true, after_help = PUBSUB_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(PUBSUB_EXAMPLES, help::BENCH_CODES))]
     Pubsub(BenchPubSubArgs),
 
     /// Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)
@@ -49,58 +49,28 @@ impl BenchCommand {
     }
 }
 
-/// The exit codes of every scenario (`verdict` decides them).
-macro_rules! exit_codes {
-    () => {
-        "Exit codes: 0 done; 1 clients cut off by the broker or a protocol error, QoS 1/2 messages \
-not acknowledged, or lost (pubsub); 2 usage error, also a payload beyond the Maximum Packet Size \
-of the broker's CONNACK; 3 connections failed; 4 the broker refused every one that failed; 5 the \
-broker rejected publishes or subscriptions, or disconnected clients with a reason; 130 \
-interrupted before --duration, --count or --limit was reached."
-    };
-}
-
-const CONN_EXAMPLES: &str = concat!(
-    "\
+const CONN_EXAMPLES: &str = "\
 Examples:
   mqtt bench conn -c 5000 --connect-rate 2000 --source-ip 127.0.0.1-127.0.0.4 --duration 30s
-  mqtt bench conn -c 19500 -h 127.0.0.1 --duration 1m --json conn.json
+  mqtt bench conn -c 19500 -h 127.0.0.1 --duration 1m --json conn.json";
 
-",
-    exit_codes!()
-);
-
-const PUB_EXAMPLES: &str = concat!(
-    "\
+const PUB_EXAMPLES: &str = "\
 Examples:
   mqtt bench pub -c 10 -t 'bench/%i' -q 1 --rate 10k --duration 30s
   mqtt bench pub -c 100 -t 'bench/%i' -s 64 -I 10ms --count 1000
   mqtt bench pub -c 10 -q 0 --duration 10s            # as fast as the broker takes it
 
-Templates: %i client index, %c client id, %s message sequence, %% a percent sign.
-",
-    exit_codes!()
-);
+Templates: %i client index, %c client id, %s message sequence, %% a percent sign.";
 
-const SUB_EXAMPLES: &str = concat!(
-    "\
+const SUB_EXAMPLES: &str = "\
 Examples:
   mqtt bench sub -c 1 -t 'bench/#' -q 1 --duration 40s
-  mqtt bench sub -c 100 -t 'bench/%i' --count 1000
+  mqtt bench sub -c 100 -t 'bench/%i' --count 1000";
 
-",
-    exit_codes!()
-);
-
-const PUBSUB_EXAMPLES: &str = concat!(
-    "\
+const PUBSUB_EXAMPLES: &str = "\
 Examples:
   mqtt bench pubsub -c 10 -q 1 --rate 1000 --duration 10s
-  mqtt bench pubsub -c 100 --subscribers 2 -t 'bench/%i' --sub-topic 'bench/#' --count 1000
-
-",
-    exit_codes!()
-);
+  mqtt bench pubsub -c 100 --subscribers 2 -t 'bench/%i' --sub-topic 'bench/#' --count 1000";
 
 const MERGE_EXAMPLES: &str = "\
 Examples:

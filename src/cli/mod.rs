@@ -11,6 +11,7 @@ pub mod address;
 pub mod bench;
 mod connect;
 pub mod generate;
+pub mod help;
 pub mod parse;
 pub mod profile;
 mod profile_error;
@@ -26,11 +27,7 @@ Examples:
   mqtt pub -t sensors/1 -m '{\"t\":21.5}' -q 1
   mqtt sub --profile prod -t 'alerts/#'             # a broker from ~/.config/mqtt/config.toml
   mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker
-  mqtt pub --help                                   # the options and examples of one command
-
-Exit codes: 0 success, 1 runtime error, 2 usage error, 3 could not connect, 4 connection refused,
-5 operation rejected, 6 timeout, 130 interrupted. Every connection option also reads an MQTT_*
-environment variable (shown in [env: ...]).";
+  mqtt pub --help                                   # the options and examples of one command";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,7 +36,7 @@ environment variable (shown in [env: ...]).";
     about = "A fast, scriptable MQTT client: connect, publish, subscribe and benchmark, with JSON lines output",
     disable_help_flag = true,
     disable_version_flag = true,
-    after_help = AFTER_HELP,
+    after_help = help::top(AFTER_HELP),
     propagate_version = true
 )]
 pub struct Cli {
@@ -69,15 +66,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome
-    #[command(disable_help_flag = true, after_help = CONN_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(CONN_EXAMPLES, help::CONN_CODES))]
     Conn(ConnArgs),
 
     /// Publish messages from -m, a file, stdin, stdin lines or JSON lines
-    #[command(name = "pub", disable_help_flag = true, after_help = pubsub::PUB_EXAMPLES)]
+    #[command(name = "pub", disable_help_flag = true, after_help = help::with_exit_codes(pubsub::PUB_EXAMPLES, help::PUB_CODES))]
     Pub(PubArgs),
 
     /// Subscribe and print each message as a JSON line; stop on count or timeout
-    #[command(disable_help_flag = true, after_help = pubsub::SUB_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(pubsub::SUB_EXAMPLES, help::SUB_CODES))]
     Sub(SubArgs),
 
     /// Load generator: hold connections, publish, subscribe, measure latency and loss
@@ -118,10 +115,7 @@ Examples:
   mqtt conn -h broker.example -V 3.1.1 -u alice --password-file ~/.mqtt-pass
   mqtt conn -L mqtts://alice:secret@broker.example --cafile ca.pem
   mqtt conn -L wss://broker.example/mqtt --hold 1m
-  mqtt conn | jq .reason_name
-
-Exit codes: 0 connected, 2 usage error, 3 could not connect (DNS, TCP, TLS, timeout),
-4 refused by the broker (the CONNACK record says why), 1 connection lost during --hold.";
+  mqtt conn | jq .reason_name";
 
 #[derive(Debug, Args)]
 pub struct ConnArgs {
