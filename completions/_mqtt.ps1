@@ -33,8 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
         }
         'mqtt;conn' {
             [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no duration is given; prints a `disconnected` record and exits 1 if the server drops it')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
@@ -114,8 +114,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--correlation-data', '--correlation-data', [CompletionResultType]::ParameterName, 'Correlation data (MQTT 5)')
             [CompletionResult]::new('--user-property', '--user-property', [CompletionResultType]::ParameterName, 'User property key=value (MQTT 5, repeatable)')
             [CompletionResult]::new('--topic-alias', '--topic-alias', [CompletionResultType]::ParameterName, 'Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
@@ -207,8 +207,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Add optional fields to message records (repeatable or comma-separated)')
             [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'Receive queue: messages held while stdout is slow before reading from the broker pauses')
             [CompletionResult]::new('--coalesce', '--coalesce', [CompletionResultType]::ParameterName, 'While QoS 0 messages stream in (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many messages: about a third of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the broker''s in-flight window would idle). 0 turns it off')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
@@ -290,8 +290,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             break
         }
         'mqtt;bench;conn' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
@@ -362,8 +362,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             break
         }
         'mqtt;bench;pub' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
@@ -454,8 +454,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             break
         }
         'mqtt;bench;sub' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
@@ -533,8 +533,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             break
         }
         'mqtt;bench;pubsub' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
-            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')

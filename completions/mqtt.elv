@@ -29,8 +29,8 @@ set edit:completion:arg-completer[mqtt] = {|@words|
         }
         &'mqtt;conn'= {
             cand --hold 'Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no duration is given; prints a `disconnected` record and exits 1 if the server drops it'
-            cand -h 'Broker host name or address'
-            cand --host 'Broker host name or address'
+            cand -h 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
+            cand --host 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
             cand -p 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand --port 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand -L 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P'
@@ -109,8 +109,8 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --correlation-data 'Correlation data (MQTT 5)'
             cand --user-property 'User property key=value (MQTT 5, repeatable)'
             cand --topic-alias 'Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)'
-            cand -h 'Broker host name or address'
-            cand --host 'Broker host name or address'
+            cand -h 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
+            cand --host 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
             cand -p 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand --port 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand -L 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P'
@@ -201,8 +201,8 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --field 'Add optional fields to message records (repeatable or comma-separated)'
             cand --queue 'Receive queue: messages held while stdout is slow before reading from the broker pauses'
             cand --coalesce 'While QoS 0 messages stream in (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many messages: about a third of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the broker''s in-flight window would idle). 0 turns it off'
-            cand -h 'Broker host name or address'
-            cand --host 'Broker host name or address'
+            cand -h 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
+            cand --host 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
             cand -p 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand --port 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand -L 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P'
@@ -282,8 +282,8 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtt;bench;conn'= {
-            cand -h 'Broker host name or address'
-            cand --host 'Broker host name or address'
+            cand -h 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
+            cand --host 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
             cand -p 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand --port 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand -L 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P'
@@ -353,8 +353,8 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --help 'Print help'
         }
         &'mqtt;bench;pub'= {
-            cand -h 'Broker host name or address'
-            cand --host 'Broker host name or address'
+            cand -h 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
+            cand --host 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
             cand -p 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand --port 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand -L 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P'
@@ -444,8 +444,8 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --help 'Print help'
         }
         &'mqtt;bench;sub'= {
-            cand -h 'Broker host name or address'
-            cand --host 'Broker host name or address'
+            cand -h 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
+            cand --host 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
             cand -p 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand --port 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand -L 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P'
@@ -522,8 +522,8 @@ set edit:completion:arg-completer[mqtt] = {|@words|
             cand --help 'Print help'
         }
         &'mqtt;bench;pubsub'= {
-            cand -h 'Broker host name or address'
-            cand --host 'Broker host name or address'
+            cand -h 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
+            cand --host 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)'
             cand -p 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand --port 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]'
             cand -L 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P'

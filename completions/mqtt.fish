@@ -34,7 +34,7 @@ complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "sub" -d 'Subscribe and pr
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l hold -d 'Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no duration is given; prints a `disconnected` record and exits 1 if the server drops it' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
@@ -100,7 +100,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l response-topic -d 'Res
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l correlation-data -d 'Correlation data (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l user-property -d 'User property key=value (MQTT 5, repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l topic-alias -d 'Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)' -r -f -a "auto\t'Give each new topic an alias while the broker allows, and reuse it'"
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
@@ -177,7 +177,7 @@ packet_id\t''
 payload_size\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l queue -d 'Receive queue: messages held while stdout is slow before reading from the broker pauses' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l coalesce -d 'While QoS 0 messages stream in (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many messages: about a third of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the broker\'s in-flight window would idle). 0 turns it off' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
@@ -244,7 +244,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_sub
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
@@ -303,7 +303,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-progress -d 'No progress bar and no human summary on stderr, even on a terminal'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-histograms -d 'Leave out the serialized latency histograms from the summary (they are what `bench merge` needs)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l help -d 'Print help'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
@@ -374,7 +374,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-histograms -d 'Leave out the serialized latency histograms from the summary (they are what `bench merge` needs)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s r -l retain -d 'Retain the messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l help -d 'Print help'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
@@ -437,7 +437,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-progress -d 'No progress bar and no human summary on stderr, even on a terminal'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-histograms -d 'Leave out the serialized latency histograms from the summary (they are what `bench merge` needs)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l help -d 'Print help'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r

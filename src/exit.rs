@@ -14,6 +14,99 @@ pub const REJECTED: u8 = 5;
 pub const TIMEOUT: u8 = 6;
 pub const INTERRUPTED: u8 = 130;
 
+/// One exit code of the table: its number, its class (the `kind` of an error's `log` record),
+/// its general meaning in a command's help, and its meaning in full (README.md "Exit codes",
+/// word for word; the man pages' EXIT STATUS).
+#[derive(Clone, Copy, Debug)]
+pub struct Code {
+    pub code: u8,
+    pub kind: &'static str,
+    pub short: &'static str,
+    pub meaning: &'static str,
+}
+
+/// The exit-code table: every code the program ends with, and what it means.
+pub const CODES: &[Code] = &[
+    Code {
+        code: SUCCESS,
+        kind: "success",
+        short: "success",
+        meaning: "success (including `sub` stopped by SIGINT/SIGTERM after a clean DISCONNECT, \
+                  or its reader going away)",
+    },
+    Code {
+        code: RUNTIME,
+        kind: "runtime",
+        short: "runtime error",
+        meaning: "runtime error: connection lost, protocol violation by the peer, I/O error; \
+                  `bench`: clients cut off or QoS 1/2 messages lost",
+    },
+    Code {
+        code: USAGE,
+        kind: "usage",
+        short: "usage error",
+        meaning: "usage error: bad option, invalid topic or filter, unreadable file, malformed \
+                  input, unknown profile or config key, a message larger than the broker \
+                  accepts (before connecting where possible)",
+    },
+    Code {
+        code: CONNECT,
+        kind: "connect",
+        short: "could not connect",
+        meaning: "could not connect: DNS, TCP, TLS handshake or certificate failure, connect \
+                  timeout",
+    },
+    Code {
+        code: REFUSED,
+        kind: "refused",
+        short: "connection refused",
+        meaning: "the broker refused the connection (the CONNACK reason code is in the record \
+                  and on stderr)",
+    },
+    Code {
+        code: REJECTED,
+        kind: "rejected",
+        short: "operation rejected",
+        meaning: "the broker rejected an operation: SUBACK failure (or the connection closed \
+                  over a SUBSCRIBE 3 times in a row), PUBACK/PUBREC reason >= 0x80, no QoS 2, \
+                  DISCONNECT from the server with a reason",
+    },
+    Code {
+        code: TIMEOUT,
+        kind: "timeout",
+        short: "timeout",
+        meaning: "`-W/--timeout` elapsed before `-C/--count` was reached (counted from start-up, \
+                  connecting and subscribing included)",
+    },
+    Code {
+        code: INTERRUPTED,
+        kind: "interrupted",
+        short: "interrupted",
+        meaning: "interrupted before the work was complete (`pub`, `bench`)",
+    },
+];
+
+/// The table's row for `code`.
+pub fn code_info(code: u8) -> Option<&'static Code> {
+    CODES.iter().find(|c| c.code == code)
+}
+
+/// The codes a command ends with: `(code, None)` in the table's general meaning, `(code,
+/// Some(text))` in the command's own words.
+pub type Uses = &'static [(u8, Option<&'static str>)];
+
+/// A command's "Exit codes: ..." help paragraph, made from the table and the codes it uses.
+pub fn help(uses: Uses) -> String {
+    let items: Vec<String> = uses
+        .iter()
+        .map(|&(code, own)| {
+            let text = own.or(code_info(code).map(|c| c.short)).unwrap_or_default();
+            format!("{code} {text}")
+        })
+        .collect();
+    format!("Exit codes: {}.", items.join("; "))
+}
+
 /// An error with the exit code it should end the program with.
 #[derive(Debug)]
 pub struct Exit {
@@ -165,13 +258,8 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let code = code_for(err);
-    let kind = match code {
-        USAGE => "usage",
-        CONNECT => "connect",
-        REFUSED => "refused",
-        REJECTED => "rejected",
-        TIMEOUT => "timeout",
-        INTERRUPTED => "interrupted",
+    let kind = match code_info(code) {
+        Some(c) if code != SUCCESS => c.kind,
         _ => "runtime",
     };
     crate::output::diag::emit(
@@ -186,6 +274,58 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
 mod tests {
     use super::*;
     use anyhow::Context;
+
+    #[test]
+    fn the_readme_exit_code_table_says_what_the_table_in_exit_rs_says() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("\n## Exit codes\n")
+            .nth(1)
+            .expect("README.md has an Exit codes section");
+        let rows: Vec<(String, String)> = section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .skip(2) // the header and the |---| line
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+                assert_eq!(cells.len(), 2, "two cells: {l}");
+                (cells[0].to_string(), cells[1].to_string())
+            })
+            .collect();
+        let table: Vec<(String, String)> = CODES
+            .iter()
+            .map(|c| (c.code.to_string(), c.meaning.to_string()))
+            .collect();
+        assert_eq!(rows, table);
+    }
+
+    #[test]
+    fn help_paragraphs_use_the_general_meaning_unless_the_command_has_its_own() {
+        let text = help(&[
+            (SUCCESS, Some("connected")),
+            (CONNECT, None),
+            (INTERRUPTED, None),
+        ]);
+        assert_eq!(
+            text,
+            "Exit codes: 0 connected; 3 could not connect; 130 interrupted."
+        );
+        let codes: Vec<u8> = CODES.iter().map(|c| c.code).collect();
+        assert_eq!(
+            codes,
+            [
+                SUCCESS,
+                RUNTIME,
+                USAGE,
+                CONNECT,
+                REFUSED,
+                REJECTED,
+                TIMEOUT,
+                INTERRUPTED
+            ]
+        );
+    }
 
     #[test]
     fn code_is_found_through_context() {

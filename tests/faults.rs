@@ -457,6 +457,35 @@ fn invalid_option_values_are_exit_2_naming_the_option() {
     }
     let out = cmd::run_default(mqtt().args(["conn", "-h", "", "-p", "1"]));
     assert_usage(&out, "host is empty", "-h ''");
+    for (args, needle) in [
+        (&["-h", "a:port"][..], "--host"),
+        (&["-h", "[::1"], "--host"),
+        (&["--source-ip", "127.0.0.9-127.0.0.1"], "--source-ip"),
+    ] {
+        let out = cmd::run_default(mqtt().args(["bench", "conn"]).args(args));
+        assert_usage(&out, needle, &format!("bench conn {args:?}"));
+    }
+    // Lists are bench's: a command that connects once refuses them, naming the flag.
+    let port = closed_port().replace("mqtt://127.0.0.1:", "");
+    for command in [
+        &["conn"][..],
+        &["pub", "-t", "a", "-m", "x"],
+        &["sub", "-t", "a"],
+    ] {
+        for (args, needle) in [
+            (
+                &["-h", "127.0.0.1,127.0.0.2"][..],
+                "-h/--host takes one broker",
+            ),
+            (
+                &["-h", "127.0.0.1", "--source-ip", "127.0.0.1-127.0.0.3"],
+                "--source-ip takes one",
+            ),
+        ] {
+            let out = cmd::run_default(mqtt().args(command).args(["-p", &port]).args(args));
+            assert_usage(&out, needle, &format!("{command:?} {args:?}"));
+        }
+    }
     let long_id = "i".repeat(65_536);
     let out = cmd::run_default(mqtt().args(["conn", "-L", &url, "-i", &long_id]));
     assert_usage(&out, "client id is longer than 65535 bytes", "long -i");

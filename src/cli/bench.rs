@@ -1,11 +1,10 @@
 //! Options of `mqtt bench conn|pub|sub|pubsub|merge`.
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use super::{parse, ConnectArgs};
+use super::{help, parse, ConnectArgs};
 use crate::protocol::QoS;
 
 #[derive(Debug, Args)]
@@ -17,19 +16,19 @@ pub struct BenchArgs {
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Open -c connections (at --connect-rate) and hold them
-    #[command(disable_help_flag = true, after_help = CONN_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(CONN_EXAMPLES, help::BENCH_CODES))]
     Conn(BenchConnArgs),
 
     /// Publish from -c clients at --rate (open loop) or as fast as the broker takes it
-    #[command(name = "pub", disable_help_flag = true, after_help = PUB_EXAMPLES)]
+    #[command(name = "pub", disable_help_flag = true, after_help = help::with_exit_codes(PUB_EXAMPLES, help::BENCH_CODES))]
     Pub(BenchPubArgs),
 
     /// Subscribe with -c clients and count messages, loss, duplicates and latency
-    #[command(disable_help_flag = true, after_help = SUB_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(SUB_EXAMPLES, help::BENCH_CODES))]
     Sub(BenchSubArgs),
 
     /// Publishers and subscribers in one process (one clock): end-to-end latency and exact loss
-    #[command(disable_help_flag = true, after_help = PUBSUB_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(PUBSUB_EXAMPLES, help::BENCH_CODES))]
     Pubsub(BenchPubSubArgs),
 
     /// Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)
@@ -50,58 +49,28 @@ impl BenchCommand {
     }
 }
 
-/// The exit codes of every scenario (`verdict` decides them).
-macro_rules! exit_codes {
-    () => {
-        "Exit codes: 0 done; 1 clients cut off by the broker or a protocol error, QoS 1/2 messages \
-not acknowledged, or lost (pubsub); 2 usage error, also a payload beyond the Maximum Packet Size \
-of the broker's CONNACK; 3 connections failed; 4 the broker refused every one that failed; 5 the \
-broker rejected publishes or subscriptions, or disconnected clients with a reason; 130 \
-interrupted before --duration, --count or --limit was reached."
-    };
-}
-
-const CONN_EXAMPLES: &str = concat!(
-    "\
+const CONN_EXAMPLES: &str = "\
 Examples:
   mqtt bench conn -c 5000 --connect-rate 2000 --source-ip 127.0.0.1-127.0.0.4 --duration 30s
-  mqtt bench conn -c 19500 -h 127.0.0.1 --duration 1m --json conn.json
+  mqtt bench conn -c 19500 -h 127.0.0.1 --duration 1m --json conn.json";
 
-",
-    exit_codes!()
-);
-
-const PUB_EXAMPLES: &str = concat!(
-    "\
+const PUB_EXAMPLES: &str = "\
 Examples:
   mqtt bench pub -c 10 -t 'bench/%i' -q 1 --rate 10k --duration 30s
   mqtt bench pub -c 100 -t 'bench/%i' -s 64 -I 10ms --count 1000
   mqtt bench pub -c 10 -q 0 --duration 10s            # as fast as the broker takes it
 
-Templates: %i client index, %c client id, %s message sequence, %% a percent sign.
-",
-    exit_codes!()
-);
+Templates: %i client index, %c client id, %s message sequence, %% a percent sign.";
 
-const SUB_EXAMPLES: &str = concat!(
-    "\
+const SUB_EXAMPLES: &str = "\
 Examples:
   mqtt bench sub -c 1 -t 'bench/#' -q 1 --duration 40s
-  mqtt bench sub -c 100 -t 'bench/%i' --count 1000
+  mqtt bench sub -c 100 -t 'bench/%i' --count 1000";
 
-",
-    exit_codes!()
-);
-
-const PUBSUB_EXAMPLES: &str = concat!(
-    "\
+const PUBSUB_EXAMPLES: &str = "\
 Examples:
   mqtt bench pubsub -c 10 -q 1 --rate 1000 --duration 10s
-  mqtt bench pubsub -c 100 --subscribers 2 -t 'bench/%i' --sub-topic 'bench/#' --count 1000
-
-",
-    exit_codes!()
-);
+  mqtt bench pubsub -c 100 --subscribers 2 -t 'bench/%i' --sub-topic 'bench/#' --count 1000";
 
 const MERGE_EXAMPLES: &str = "\
 Examples:
@@ -159,81 +128,6 @@ pub fn rate(s: &str) -> Result<f64, String> {
         ));
     }
     Ok(v)
-}
-
-/// Bench's `--source-ip`: addresses and ranges separated by commas. A value parser in shape;
-/// it runs on the plan's side because `ConnectArgs` (shared with `conn`, `pub`, `sub` and
-/// profiles) keeps the flag as text.
-pub fn source_ips(spec: &str) -> Result<Vec<IpAddr>, String> {
-    let bad = |why: String| format!("invalid --source-ip '{spec}': {why}");
-    let mut ips = Vec::new();
-    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                let a: IpAddr = a
-                    .trim()
-                    .parse()
-                    .map_err(|_| bad(format!("'{a}' is not an IP address")))?;
-                let b: IpAddr = b
-                    .trim()
-                    .parse()
-                    .map_err(|_| bad(format!("'{b}' is not an IP address")))?;
-                let (lo, hi) = match (a, b) {
-                    (IpAddr::V4(a), IpAddr::V4(b)) => {
-                        (u128::from(u32::from(a)), u128::from(u32::from(b)))
-                    }
-                    (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b)),
-                    _ => return Err(bad("a range needs two addresses of one family".into())),
-                };
-                if hi < lo || hi - lo >= 65_536 {
-                    return Err(bad(
-                        "a range runs upwards and holds at most 65536 addresses".into(),
-                    ));
-                }
-                for v in lo..=hi {
-                    ips.push(match a {
-                        IpAddr::V4(_) => IpAddr::V4((v as u32).into()),
-                        IpAddr::V6(_) => IpAddr::V6(v.into()),
-                    });
-                }
-            }
-            None => ips.push(
-                part.parse()
-                    .map_err(|_| bad(format!("'{part}' is not an IP address")))?,
-            ),
-        }
-    }
-    if ips.is_empty() {
-        return Err(bad("no address".into()));
-    }
-    Ok(ips)
-}
-
-/// Bench's `-h a,b:1884,[::1]:1885`: hosts with optional ports (run like `source_ips`).
-pub fn host_list(spec: &str) -> Result<Vec<(String, Option<u16>)>, String> {
-    let mut hosts = Vec::new();
-    for item in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let bad_port = |p: &str| format!("invalid port '{p}' in -h '{spec}'");
-        let (host, port) = if let Some(rest) = item.strip_prefix('[') {
-            let (h, after) = rest
-                .split_once(']')
-                .ok_or_else(|| format!("unclosed '[' in -h '{spec}'"))?;
-            match after.strip_prefix(':') {
-                Some(p) => (h.to_string(), Some(p.parse().map_err(|_| bad_port(p))?)),
-                None => (h.to_string(), None),
-            }
-        } else if item.matches(':').count() == 1 {
-            let (h, p) = item.split_once(':').unwrap_or((item, ""));
-            (h.to_string(), Some(p.parse().map_err(|_| bad_port(p))?))
-        } else {
-            (item.to_string(), None)
-        };
-        hosts.push((host, port));
-    }
-    if hosts.is_empty() {
-        return Err("the broker host is empty".to_string());
-    }
-    Ok(hosts)
 }
 
 /// What every bench scenario shares: how many clients, how they connect, how long.
@@ -530,34 +424,5 @@ mod tests {
         assert_eq!(rate("2.5k/s"), Ok(2500.0));
         assert!(rate("0").is_err());
         assert!(rate("fast").is_err());
-    }
-
-    #[test]
-    fn source_ip_lists_expand_ranges_and_refuse_backward_or_mixed_ones() {
-        let ips = source_ips("127.0.0.1-127.0.0.4,127.0.1.1").unwrap();
-        assert_eq!(ips.len(), 5);
-        assert_eq!(ips[3].to_string(), "127.0.0.4");
-        assert_eq!(ips[4].to_string(), "127.0.1.1");
-        assert_eq!(source_ips("::1").unwrap()[0].to_string(), "::1");
-        assert!(source_ips("127.0.0.9-127.0.0.1").is_err());
-        assert!(source_ips("127.0.0.1-::1").is_err());
-        assert!(source_ips("nope").is_err());
-    }
-
-    #[test]
-    fn host_lists_take_ports_and_bracketed_ipv6_and_refuse_bad_ports() {
-        let h = host_list("a,b:1884,[::1]:1885,::1,127.0.0.1").unwrap();
-        assert_eq!(
-            h,
-            vec![
-                ("a".to_string(), None),
-                ("b".to_string(), Some(1884)),
-                ("::1".to_string(), Some(1885)),
-                ("::1".to_string(), None),
-                ("127.0.0.1".to_string(), None)
-            ]
-        );
-        assert!(host_list("a:port").is_err());
-        assert!(host_list(" , ").is_err());
     }
 }

@@ -1,13 +1,12 @@
 //! The connection flags as plain `ConnectOptions` for the session layer: the URL, defaults,
 //! the password file and every check that can be made before any network I/O.
-use std::net::IpAddr;
-
 use anyhow::Result;
 use bytes::Bytes;
 
+use super::address::SourceIps;
 use super::ConnectArgs;
 use crate::exit;
-use crate::protocol::{topic, Properties, QoS, Version, Will};
+use crate::protocol::{topic, Connect, Properties, QoS, Version, Will};
 use crate::session::options::{parse_url, random_client_id, ConnectOptions, Scheme, TlsOptions};
 
 impl ConnectArgs {
@@ -16,8 +15,14 @@ impl ConnectArgs {
         let args = self;
         let mut scheme = if args.ws { Scheme::Ws } else { Scheme::Tcp };
         let tls_wanted = args.tls || args.cafile.is_some() || args.cert.is_some() || args.insecure;
-        let mut host = args.host.clone();
-        let mut port = args.port;
+        // -L replaces -h (and its port) entirely: a list given there is not looked at.
+        let (mut host, mut port) = match &args.url {
+            Some(_) => (String::new(), args.port),
+            None => {
+                let (host, port) = args.host.one()?;
+                (host, port.or(args.port))
+            }
+        };
         let mut username = args.username.clone();
         let mut password = args.password.clone().map(Bytes::from);
         let mut ws_path = args.ws_path.clone();
@@ -52,14 +57,7 @@ impl ConnectArgs {
         if host.is_empty() {
             return Err(exit::usage("the broker host is empty"));
         }
-        let source_ip = match &args.source_ip {
-            Some(ip) => Some(ip.parse::<IpAddr>().map_err(|_| {
-                exit::usage(format!(
-                    "invalid --source-ip '{ip}': expected an IP address"
-                ))
-            })?),
-            None => None,
-        };
+        let source_ip = args.source_ip.as_ref().map(SourceIps::one).transpose()?;
         let version = args.version.unwrap_or(Version::V5);
         let client_id = match &args.client_id {
             Some(id) => id.clone(),
@@ -183,15 +181,17 @@ impl ConnectArgs {
             },
             connect_timeout: args.connect_timeout,
             source_ip,
-            version,
             version_fallback: args.version.is_none(),
-            client_id,
-            clean_start: !args.no_clean,
-            keep_alive: args.keepalive,
-            username,
-            password,
-            will,
-            properties,
+            connect: Connect {
+                version,
+                client_id,
+                clean_start: !args.no_clean,
+                keep_alive: args.keepalive,
+                username,
+                password,
+                will,
+                properties,
+            },
         })
     }
 }
@@ -244,8 +244,8 @@ mod tests {
         assert_eq!(o.scheme, Scheme::Wss);
         assert_eq!(o.host, "example.com");
         assert_eq!(o.port, 9001);
-        assert_eq!(o.username.as_deref(), Some("al@ice"));
-        assert_eq!(o.password.as_deref(), Some(&b"p:ss"[..]));
+        assert_eq!(o.connect.username.as_deref(), Some("al@ice"));
+        assert_eq!(o.connect.password.as_deref(), Some(&b"p:ss"[..]));
         assert_eq!(o.ws_path, "/ws");
     }
 
@@ -301,12 +301,30 @@ mod tests {
     }
 
     #[test]
+    fn one_host_may_carry_its_port_and_lists_are_usage_errors_outside_bench() {
+        let o = opts(&["-h", "[::1]:1884", "-p", "1"]).unwrap();
+        assert_eq!((o.host.as_str(), o.port), ("::1", 1884));
+        let o = opts(&["-h", "b", "-p", "1885", "--source-ip", "127.0.0.2"]).unwrap();
+        assert_eq!((o.host.as_str(), o.port), ("b", 1885));
+        assert_eq!(o.source_ip, Some("127.0.0.2".parse().unwrap()));
+        for args in [
+            &["-h", "a,b"][..],
+            &["--source-ip", "127.0.0.1-127.0.0.3"],
+            &["--source-ip", "127.0.0.1,127.0.0.2"],
+        ] {
+            let err = opts(args).unwrap_err();
+            assert_eq!(exit::code_for(&err), exit::USAGE, "{args:?}");
+            assert!(err.to_string().contains(args[0]), "{args:?}: {err}");
+        }
+    }
+
+    #[test]
     fn generated_client_ids_use_the_prefix() {
         let o = opts(&["--id-prefix", "ci-"]).unwrap();
-        assert!(o.client_id.starts_with("ci-") && o.client_id.len() == 13);
+        assert!(o.connect.client_id.starts_with("ci-") && o.connect.client_id.len() == 13);
         assert_ne!(
-            o.client_id,
-            opts(&["--id-prefix", "ci-"]).unwrap().client_id
+            o.connect.client_id,
+            opts(&["--id-prefix", "ci-"]).unwrap().connect.client_id
         );
     }
 
@@ -316,7 +334,7 @@ mod tests {
         let f = dir.path().join("pw");
         std::fs::write(&f, "s3cret\r\nignored\n").unwrap();
         let o = opts(&["-u", "u", "--password-file", f.to_str().unwrap()]).unwrap();
-        assert_eq!(o.password.as_deref(), Some(&b"s3cret"[..]));
+        assert_eq!(o.connect.password.as_deref(), Some(&b"s3cret"[..]));
         let err = opts(&["--password-file", "/nonexistent/pw"]).unwrap_err();
         assert_eq!(exit::code_for(&err), exit::USAGE);
     }

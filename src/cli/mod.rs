@@ -7,9 +7,11 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::protocol::{QoS, Version};
 
+pub mod address;
 pub mod bench;
 mod connect;
 pub mod generate;
+pub mod help;
 pub mod parse;
 pub mod profile;
 mod profile_error;
@@ -25,11 +27,7 @@ Examples:
   mqtt pub -t sensors/1 -m '{\"t\":21.5}' -q 1
   mqtt sub --profile prod -t 'alerts/#'             # a broker from ~/.config/mqtt/config.toml
   mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker
-  mqtt pub --help                                   # the options and examples of one command
-
-Exit codes: 0 success, 1 runtime error, 2 usage error, 3 could not connect, 4 connection refused,
-5 operation rejected, 6 timeout, 130 interrupted. Every connection option also reads an MQTT_*
-environment variable (shown in [env: ...]).";
+  mqtt pub --help                                   # the options and examples of one command";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,7 +36,7 @@ environment variable (shown in [env: ...]).";
     about = "A fast, scriptable MQTT client: connect, publish, subscribe and benchmark, with JSON lines output",
     disable_help_flag = true,
     disable_version_flag = true,
-    after_help = AFTER_HELP,
+    after_help = help::top(AFTER_HELP),
     propagate_version = true
 )]
 pub struct Cli {
@@ -68,15 +66,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome
-    #[command(disable_help_flag = true, after_help = CONN_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(CONN_EXAMPLES, help::CONN_CODES))]
     Conn(ConnArgs),
 
     /// Publish messages from -m, a file, stdin, stdin lines or JSON lines
-    #[command(name = "pub", disable_help_flag = true, after_help = pubsub::PUB_EXAMPLES)]
+    #[command(name = "pub", disable_help_flag = true, after_help = help::with_exit_codes(pubsub::PUB_EXAMPLES, help::PUB_CODES))]
     Pub(PubArgs),
 
     /// Subscribe and print each message as a JSON line; stop on count or timeout
-    #[command(disable_help_flag = true, after_help = pubsub::SUB_EXAMPLES)]
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(pubsub::SUB_EXAMPLES, help::SUB_CODES))]
     Sub(SubArgs),
 
     /// Load generator: hold connections, publish, subscribe, measure latency and loss
@@ -117,10 +115,7 @@ Examples:
   mqtt conn -h broker.example -V 3.1.1 -u alice --password-file ~/.mqtt-pass
   mqtt conn -L mqtts://alice:secret@broker.example --cafile ca.pem
   mqtt conn -L wss://broker.example/mqtt --hold 1m
-  mqtt conn | jq .reason_name
-
-Exit codes: 0 connected, 2 usage error, 3 could not connect (DNS, TCP, TLS, timeout),
-4 refused by the broker (the CONNACK record says why), 1 connection lost during --hold.";
+  mqtt conn | jq .reason_name";
 
 #[derive(Debug, Args)]
 pub struct ConnArgs {
@@ -151,15 +146,18 @@ fn hold_duration(s: &str) -> Result<Hold, String> {
 /// Connection options shared by every command.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnectArgs {
-    /// Broker host name or address
+    /// Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a
+    /// comma-separated list, spread over the connections)
     #[arg(
         short = 'h',
         long,
         env = "MQTT_HOST",
         default_value = "localhost",
+        value_parser = address::hosts,
+        value_name = "HOST",
         help_heading = "Connection"
     )]
-    pub host: String,
+    pub host: address::Hosts,
 
     /// Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]
     #[arg(short = 'p', long, env = "MQTT_PORT", help_heading = "Connection")]
@@ -272,9 +270,10 @@ pub struct ConnectArgs {
         long,
         env = "MQTT_SOURCE_IP",
         value_name = "IP",
+        value_parser = address::source_ips,
         help_heading = "Connection"
     )]
-    pub source_ip: Option<String>,
+    pub source_ip: Option<address::SourceIps>,
 
     /// Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure
     #[arg(long, env = "MQTT_TLS", help_heading = "TLS and WebSocket")]
@@ -492,8 +491,8 @@ mod tests {
             panic!("conn expected")
         };
         assert_eq!(
-            (c.connect.host.as_str(), c.connect.port),
-            ("broker", Some(1884))
+            (c.connect.host.0.as_slice(), c.connect.port),
+            (&[("broker".to_string(), None)][..], Some(1884))
         );
         let err = Cli::try_parse_from(["mqtt", "sub", "--help"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);

@@ -22,7 +22,7 @@ use clap::ArgMatches;
 use serde::Deserialize;
 
 use super::profile_error::{one_line, redact, toml_error};
-use super::{parse, Cli, ConnectArgs};
+use super::{address, parse, Cli, ConnectArgs};
 use crate::exit;
 use crate::protocol::Version;
 use crate::session::options::parse_url;
@@ -319,12 +319,23 @@ pub fn apply_profile(
             }
         };
     }
-    set!("host", host, p.host.clone());
+    // A profile's host and source_ip take what the flags take (lists for bench).
+    let host = match &p.host {
+        Some(h) => Some(address::hosts(h).map_err(|e| bad("host", e))?),
+        None => None,
+    };
+    let source_ip = match &p.source_ip {
+        Some(ips) => Some(Some(
+            address::source_ips(ips).map_err(|e| bad("source_ip", e))?,
+        )),
+        None => None,
+    };
+    set!("host", host, host);
     set!("port", port, p.port.map(Some));
     set!("client_id", client_id, p.client_id.clone().map(Some));
     set!("id_prefix", id_prefix, p.id_prefix.clone());
     set!("username", username, p.username.clone().map(Some));
-    set!("source_ip", source_ip, p.source_ip.clone().map(Some));
+    set!("source_ip", source_ip, source_ip);
     set!("tls", tls, p.tls);
     set!("ws", ws, p.ws);
     set!("ws_path", ws_path, p.ws_path.clone());
@@ -407,7 +418,7 @@ alpn = ["mqtt"]
     #[test]
     fn the_profile_fills_what_the_flags_leave_at_their_defaults() {
         let a = run(PROD, Some("prod"), &[]).unwrap();
-        assert_eq!(a.host, "broker.example.com");
+        assert_eq!(a.host.0, [("broker.example.com".to_string(), None)]);
         assert_eq!(a.port, Some(8883));
         assert_eq!(a.username.as_deref(), Some("alice"));
         assert_eq!(
@@ -431,7 +442,7 @@ alpn = ["mqtt"]
             &["-h", "other", "-k", "5", "-V", "5", "--id-prefix", "x-"],
         )
         .unwrap();
-        assert_eq!(a.host, "other");
+        assert_eq!(a.host.0, [("other".to_string(), None)]);
         assert_eq!(a.keepalive, 5);
         assert_eq!(a.version, Some(Version::V5));
         assert_eq!(a.id_prefix, "x-");
@@ -471,7 +482,10 @@ alpn = ["mqtt"]
         let text = "[w]\nurl = \"wss://bob:pw@example.com:9001/ws\"\n";
         let a = run(text, Some("w"), &[]).unwrap();
         assert!(a.tls && a.ws);
-        assert_eq!((a.host.as_str(), a.port), ("example.com", Some(9001)));
+        assert_eq!(
+            (a.host.0[0].0.as_str(), a.port),
+            ("example.com", Some(9001))
+        );
         assert_eq!(a.username.as_deref(), Some("bob"));
         assert_eq!(a.password.as_deref(), Some("pw"));
         assert_eq!(a.ws_path, "/ws");

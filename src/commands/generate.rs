@@ -211,24 +211,23 @@ fn after_help(roff: &mut Roff, text: &str) {
     }
 }
 
-/// The exit-code table (README "Exit codes").
-pub const EXIT_CODES: &[(&str, &str)] = &[
-    ("0", "Success (including sub stopped by SIGINT/SIGTERM after a clean DISCONNECT, or its reader going away)."),
-    ("1", "Runtime error: connection lost, protocol violation by the peer, I/O error; bench: clients cut off or QoS 1/2 messages lost."),
-    ("2", "Usage error: bad option, invalid topic or filter, unreadable file, malformed input, unknown profile or config key, a message larger than the broker accepts (before connecting where possible)."),
-    ("3", "Could not connect: DNS, TCP, TLS handshake or certificate failure, connect timeout."),
-    ("4", "The broker refused the connection (the CONNACK reason code is in the record and on stderr)."),
-    ("5", "The broker rejected an operation: SUBACK failure (or the connection closed over a SUBSCRIBE 3 times in a row), PUBACK/PUBREC reason >= 0x80, no QoS 2, DISCONNECT from the server with a reason."),
-    ("6", "-W/--timeout elapsed before -C/--count was reached (counted from start-up, connecting and subscribing included)."),
-    ("130", "Interrupted before the work was complete (pub, bench)."),
-];
+/// The exit-code table's meanings (README.md's words, in `exit::CODES`) as EXIT STATUS
+/// sentences: capitalized, without Markdown backticks, with a full stop.
+fn man_sentence(meaning: &str) -> String {
+    let plain = meaning.replace('`', "");
+    let mut chars = plain.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
 
 fn exit_status(roff: &mut Roff) {
     roff.control("SH", ["EXIT STATUS"]);
-    for (code, meaning) in EXIT_CODES {
+    for c in crate::exit::CODES {
         roff.control("TP", []);
-        roff.text([bold(*code)]);
-        roff.text([roman(*meaning)]);
+        roff.text([bold(c.code.to_string())]);
+        roff.text([roman(man_sentence(c.meaning))]);
     }
 }
 

@@ -33,7 +33,7 @@ enum Stop {
 pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut signals = common::Signals::new();
     let opts = args.connect.options()?;
-    let subscribe = build_subscribe(&args, opts.version)?;
+    let subscribe = build_subscribe(&args, opts.connect.version)?;
     let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
     for f in args.filter_out.iter().chain(&args.unsubscribe) {
         topic::validate_filter(f)

@@ -112,7 +112,7 @@ impl<'a> Connack<'a> {
                 .properties
                 .assigned_client_identifier
                 .as_deref()
-                .unwrap_or(&opts.client_id),
+                .unwrap_or(&opts.connect.client_id),
             reason_code: c.reason,
             reason_name: reason::connack_name(hs.version, c.reason),
             session_present: c.session_present,

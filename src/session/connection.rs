@@ -62,13 +62,13 @@ impl Session {
         let connack = hs.connack.clone();
         let version = hs.version;
         // Reconnects ask for the version that was accepted.
-        opts.version = version;
+        opts.connect.version = version;
         opts.version_fallback = false;
         let now = Instant::now();
-        let our = &opts.properties;
+        let our = &opts.connect.properties;
         let cfg = Config {
             version,
-            keep_alive: opts.keep_alive,
+            keep_alive: opts.connect.keep_alive,
             receive_maximum: our.receive_maximum.unwrap_or(u16::MAX),
             topic_alias_maximum: our.topic_alias_maximum.unwrap_or(0),
             max_inflight: settings.max_inflight,

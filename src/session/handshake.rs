@@ -49,7 +49,7 @@ impl Handshake {
 }
 
 pub(super) fn decode_limits(opts: &ConnectOptions) -> Limits {
-    match opts.properties.maximum_packet_size {
+    match opts.connect.properties.maximum_packet_size {
         Some(max) => Limits {
             max_packet_size: max,
         },
@@ -66,7 +66,7 @@ pub async fn handshake(
 ) -> Result<Handshake> {
     let timeout = opts.connect_timeout;
     let attempt = async {
-        let first = handshake_once(opts, tls.clone(), opts.version).await;
+        let first = handshake_once(opts, tls.clone(), opts.connect.version).await;
         match first {
             Ok(h)
                 if opts.version_fallback
@@ -78,7 +78,9 @@ pub async fn handshake(
             // A 3.1.1 CONNACK, or (rumqttd's v4 listener, RabbitMQ) a close or reset without
             // any CONNACK: ask once more with 3.1.1.
             Err(e)
-                if opts.version_fallback && opts.version == Version::V5 && is_closed_early(&e) =>
+                if opts.version_fallback
+                    && opts.connect.version == Version::V5
+                    && is_closed_early(&e) =>
             {
                 handshake_once(opts, tls, Version::V3_1_1)
                     .await
@@ -157,7 +159,7 @@ async fn handshake_once(
         }
         match protocol::decode(&mut buf, version, decode_limits(opts)) {
             Ok(Some(Packet::ConnAck(connack))) => {
-                if let Err(e) = state::check_connack(&connack, opts.clean_start) {
+                if let Err(e) = state::check_connack(&connack, opts.connect.clean_start) {
                     return Err(exit::runtime(e));
                 }
                 let mqtt = t.elapsed();

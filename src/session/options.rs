@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
-use bytes::Bytes;
 
 use crate::exit;
-use crate::protocol::{Connect, Properties, Version, Will};
+use crate::protocol::{Connect, Properties, Version};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
@@ -56,7 +55,7 @@ pub struct TlsOptions {
     pub sni: Option<String>,
 }
 
-/// Where and how to connect, and the CONNECT to send.
+/// Where and how to connect (transport and handshake settings), and the CONNECT to send.
 #[derive(Clone, Debug)]
 pub struct ConnectOptions {
     pub scheme: Scheme,
@@ -67,16 +66,11 @@ pub struct ConnectOptions {
     pub tls: TlsOptions,
     pub connect_timeout: Duration,
     pub source_ip: Option<IpAddr>,
-    /// The version asked for; with `version_fallback`, 5 falls back to 3.1.1 on refusal.
-    pub version: Version,
+    /// With `version_fallback`, a refused MQTT 5 falls back to 3.1.1.
     pub version_fallback: bool,
-    pub client_id: String,
-    pub clean_start: bool,
-    pub keep_alive: u16,
-    pub username: Option<String>,
-    pub password: Option<Bytes>,
-    pub will: Option<Will>,
-    pub properties: Properties,
+    /// The CONNECT as asked for: its `version` is the version asked for, its properties and
+    /// will properties MQTT 5's (`connect_packet` leaves them out for 3.1/3.1.1).
+    pub connect: Connect,
 }
 
 impl ConnectOptions {
@@ -91,26 +85,17 @@ impl ConnectOptions {
 
     /// The CONNECT packet for `version`; MQTT 5 properties are left out for 3.1/3.1.1.
     pub fn connect_packet(&self, version: Version) -> Connect {
-        let v5 = version == Version::V5;
-        Connect {
+        let mut connect = Connect {
             version,
-            client_id: self.client_id.clone(),
-            clean_start: self.clean_start,
-            keep_alive: self.keep_alive,
-            username: self.username.clone(),
-            password: self.password.clone(),
-            will: self.will.clone().map(|mut w| {
-                if !v5 {
-                    w.properties = Properties::default();
-                }
-                w
-            }),
-            properties: if v5 {
-                self.properties.clone()
-            } else {
-                Properties::default()
-            },
+            ..self.connect.clone()
+        };
+        if version != Version::V5 {
+            connect.properties = Properties::default();
+            if let Some(w) = &mut connect.will {
+                w.properties = Properties::default();
+            }
         }
+        connect
     }
 }
 
@@ -175,40 +160,45 @@ pub fn parse_url(url: &str) -> Result<Url> {
         },
         None => (None, None),
     };
-    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
-        let (h, after) = rest
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed '[' in the host"))?;
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(bad("unexpected text after the IPv6 address")),
-        };
-        (h.to_string(), port)
-    } else {
-        match hostport.rsplit_once(':') {
-            Some((h, p)) => (h.to_string(), Some(p)),
-            None => (hostport.to_string(), None),
-        }
-    };
+    let (host, port) = split_host_port(hostport).map_err(|why| bad(&why))?;
     if host.is_empty() {
         return Err(bad("no host"));
     }
-    let port = match port {
-        Some(p) => Some(
-            p.parse::<u16>()
-                .map_err(|_| bad(&format!("invalid port '{p}'")))?,
-        ),
-        None => None,
-    };
     Ok(Url {
         scheme,
-        host,
+        host: host.to_string(),
         port,
         username: username.filter(|u| !u.is_empty()),
         password,
         path: path.filter(|p| p != "/" || scheme.is_ws()),
     })
+}
+
+/// Split `host`, `host:port`, `[IPv6]`, `[IPv6]:port` or a bare IPv6 address (more than one
+/// colon, no brackets: no port) into the host and its port; the one place that knows the
+/// bracket rules (`-L/--url`, profiles' `url`, and `-h` through the CLI's host list). An error
+/// says why in a few words (the caller names the flag).
+pub fn split_host_port(s: &str) -> Result<(&str, Option<u16>), String> {
+    let port = |p: &str| {
+        p.parse::<u16>()
+            .map(Some)
+            .map_err(|_| format!("invalid port '{p}'"))
+    };
+    if let Some(rest) = s.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| "unclosed '[' in the host".to_string())?;
+        match after.strip_prefix(':') {
+            Some(p) => Ok((host, port(p)?)),
+            None if after.is_empty() => Ok((host, None)),
+            None => Err("unexpected text after the IPv6 address".to_string()),
+        }
+    } else {
+        match s.split_once(':') {
+            Some((host, p)) if !p.contains(':') => Ok((host, port(p)?)),
+            _ => Ok((s, None)),
+        }
+    }
 }
 
 /// `prefix` plus 10 random alphanumeric characters.
@@ -219,4 +209,77 @@ pub fn random_client_id(prefix: &str) -> String {
         id.push(fastrand::alphanumeric());
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connect_packet_drops_mqtt_5_properties_below_version_5_and_keeps_the_rest() {
+        let props = Properties {
+            session_expiry_interval: Some(60),
+            ..Properties::default()
+        };
+        let opts = ConnectOptions {
+            scheme: Scheme::Tcp,
+            host: "h".into(),
+            port: 1883,
+            ws_path: "/mqtt".into(),
+            ws_headers: Vec::new(),
+            tls: TlsOptions::default(),
+            connect_timeout: Duration::from_secs(1),
+            source_ip: None,
+            version_fallback: true,
+            connect: Connect {
+                version: Version::V5,
+                client_id: "c".into(),
+                clean_start: false,
+                keep_alive: 30,
+                username: Some("u".into()),
+                password: None,
+                will: Some(crate::protocol::Will {
+                    topic: "w".into(),
+                    properties: props.clone(),
+                    ..Default::default()
+                }),
+                properties: props.clone(),
+            },
+        };
+        assert_eq!(opts.connect_packet(Version::V5), opts.connect);
+        let v3 = opts.connect_packet(Version::V3_1_1);
+        assert_eq!(v3.version, Version::V3_1_1);
+        assert_eq!(v3.properties, Properties::default());
+        let will = v3.will.as_ref().map(|w| (w.topic.as_str(), &w.properties));
+        assert_eq!(will, Some(("w", &Properties::default())));
+        assert_eq!(
+            (v3.client_id.as_str(), v3.clean_start, v3.keep_alive),
+            ("c", false, 30)
+        );
+        assert_eq!(v3.username.as_deref(), Some("u"));
+    }
+
+    #[test]
+    fn hosts_split_from_ports_with_ipv6_in_brackets_or_bare() {
+        assert_eq!(split_host_port("h"), Ok(("h", None)));
+        assert_eq!(split_host_port("h:1884"), Ok(("h", Some(1884))));
+        assert_eq!(split_host_port("[::1]:1884"), Ok(("::1", Some(1884))));
+        assert_eq!(split_host_port("[::1]"), Ok(("::1", None)));
+        assert_eq!(split_host_port("fe80::1"), Ok(("fe80::1", None)));
+        assert!(split_host_port("h:port").is_err());
+        assert!(split_host_port("[::1").is_err());
+        assert!(split_host_port("[::1]1884").is_err());
+    }
+
+    #[test]
+    fn urls_take_the_host_and_port_by_the_same_rules() {
+        let u = parse_url("mqtt://[::1]:1884").unwrap();
+        assert_eq!((u.host.as_str(), u.port), ("::1", Some(1884)));
+        let u = parse_url("mqtt://fe80::1").unwrap();
+        assert_eq!((u.host.as_str(), u.port), ("fe80::1", None));
+        let Err(err) = parse_url("mqtt://[::1]x") else {
+            panic!("text after the brackets must be refused")
+        };
+        assert!(err.to_string().contains("after the IPv6 address"), "{err}");
+    }
 }

@@ -19,7 +19,7 @@ pub async fn connect(
     ordinal: u64,
 ) -> Result<Handshake, (String, String)> {
     let mut opts = plan.hosts[plan.host_of(index)].clone();
-    opts.client_id = plan.client_id(role, index);
+    opts.connect.client_id = plan.client_id(role, index);
     if !plan.source_ips.is_empty() {
         opts.source_ip = Some(plan.source_ips[(ordinal % plan.source_ips.len() as u64) as usize]);
     }

@@ -127,7 +127,7 @@ impl<'a> BenchConnection<'a> {
         let props = &hs.connack.properties;
         let keep_alive = props
             .server_keep_alive
-            .unwrap_or(plan.hosts[plan.host_of(index)].keep_alive);
+            .unwrap_or(plan.hosts[plan.host_of(index)].connect.keep_alive);
         // A fresh small buffer: the handshake's 4 KiB one is dropped with the handshake.
         let mut rbuf = BytesMut::new();
         rbuf.extend_from_slice(&hs.leftover);
@@ -145,6 +145,7 @@ impl<'a> BenchConnection<'a> {
         BenchConnection {
             counters,
             limits: match plan.hosts[plan.host_of(index)]
+                .connect
                 .properties
                 .maximum_packet_size
             {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::cli::bench::{host_list, source_ips};
+use crate::cli::address::Hosts;
 use crate::cli::ConnectArgs;
 use crate::exit;
 use crate::session::ConnectOptions;
@@ -17,13 +17,18 @@ pub type ConnectPlan = (
 );
 
 pub fn connect_plan(connect: &ConnectArgs) -> Result<ConnectPlan> {
+    // The lists are bench's own: the base options are built from one host (its port aside,
+    // which each host sets below) and no source address.
     let mut args = connect.clone();
-    let source_ips = match args.source_ip.take() {
-        Some(spec) => source_ips(&spec).map_err(exit::usage)?,
-        None => Vec::new(),
-    };
-    let hosts = host_list(&connect.host).map_err(exit::usage)?;
-    args.host = hosts[0].0.clone();
+    let source_ips = args.source_ip.take().map_or(Vec::new(), |ips| ips.0);
+    let hosts = connect.host.0.clone();
+    args.host = Hosts(
+        hosts
+            .iter()
+            .take(1)
+            .map(|(h, _)| (h.clone(), None))
+            .collect(),
+    );
     let base = args.options()?;
     let mut all = Vec::new();
     if connect.url.is_some() {

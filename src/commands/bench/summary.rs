@@ -222,7 +222,7 @@ pub fn summarize(
         scenario: plan.scenario.name().into(),
         shards: vec![plan.shard.to_string()],
         complete: o.complete,
-        protocol_version: plan.hosts[0].version.as_str().into(),
+        protocol_version: plan.hosts[0].connect.version.as_str().into(),
         qos: if has_pubs {
             plan.qos as u8
         } else {

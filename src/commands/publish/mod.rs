@@ -91,7 +91,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         topic::validate_name(t)
             .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?;
     }
-    let properties = message_properties(&args.properties, opts.version)?;
+    let properties = message_properties(&args.properties, opts.connect.version)?;
     let template = Publish {
         topic: args.topic.clone().unwrap_or_default(),
         qos: args.qos,
@@ -100,7 +100,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         ..Publish::default()
     };
     let auto_alias = args.properties.topic_alias.is_some();
-    if auto_alias && opts.version != Version::V5 {
+    if auto_alias && opts.connect.version != Version::V5 {
         return Err(exit::usage("--topic-alias needs MQTT 5 (-V 5)"));
     }
     // Everything that can be checked is checked before connecting; reading waits for no
@@ -149,7 +149,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         tokio::spawn(source::read_jsonl(
             tx,
             template.clone(),
-            opts.version,
+            opts.connect.version,
             interval,
             limit.clone(),
         ))
