@@ -28,7 +28,7 @@ use tokio::sync::watch;
 use super::common;
 use crate::cli::bench::BenchCommand;
 use crate::exit;
-use crate::output::Output;
+use crate::output::{records, Output};
 use crate::protocol::QoS;
 
 pub mod clock;
@@ -105,7 +105,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             _ = ticker.tick() => {
                 let tick = ticks.next(&counters, t0.elapsed());
                 if stdout_ok {
-                    let line = report::tick_line(&tick);
+                    let line = records::line(&records::Tick::new(&tick));
                     let written = progress.suspend(|| out.line(&line).and_then(|_| out.flush()));
                     if let Err(e) = written {
                         stdout_ok = false;
