@@ -1,7 +1,8 @@
 //! `mqtt bench`: every scenario against mosquitto, with exact counts.
 
-use std::process::Command;
-use std::time::Duration;
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -788,6 +789,64 @@ fn connections_that_fail_fail_the_run() {
     assert_eq!(s["complete"], false, "{s}");
     assert!(
         cmd::stderr(&out).contains("2 of 4 connections failed (connection_refused 2)"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn ticks_nobody_reads_are_skipped_and_the_summary_waits_for_the_reader() {
+    // The first tick meets a full pipe and the second waits behind it: the third (at 3 s) is
+    // skipped, the run ends at its duration, and the summary is written once the pipe is read.
+    let b = Broker::plain();
+    let (unread, stdout) = cmd::full_pipe();
+    let mut child = bench(
+        &b,
+        "pub",
+        &["-c", "1", "--duration", "4s", "--threads", "1"],
+    )
+    .stdout(Stdio::from(stdout))
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    std::thread::sleep(Duration::from_millis(5500));
+    let stdout = std::thread::spawn(move || {
+        let mut data = Vec::new();
+        let _ = std::fs::File::from(unread).read_to_end(&mut data);
+        data
+    });
+    let read_from = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if read_from.elapsed() > Duration::from_secs(3) {
+            let _ = child.kill();
+            panic!("still running 3 s after its stdout was read");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let out = Output {
+        status,
+        // What the test filled the pipe with comes first.
+        stdout: stdout
+            .join()
+            .unwrap()
+            .into_iter()
+            .skip_while(|&c| c == b'x')
+            .collect(),
+        stderr: stderr.join().unwrap().into_bytes(),
+    };
+    assert_success(&out);
+    let ticks = records(&json_lines(&out.stdout), "tick").len();
+    assert!((1..4).contains(&ticks), "{ticks} ticks\n{}", describe(&out));
+    let summary = last_summary(&out);
+    assert_eq!(summary["complete"], true);
+    assert!(u(&summary, "sent") > 0);
+    assert!(
+        cmd::stderr(&out).contains("tick record(s) skipped: stdout did not take them"),
         "{}",
         describe(&out)
     );

@@ -776,3 +776,30 @@ fn pub_stops_on_sigterm_while_nobody_reads_its_records() {
     stops_on(&mut child, libc::SIGTERM, Duration::from_secs(7));
     drop(child.stdout.take());
 }
+
+#[test]
+fn bench_stops_on_sigterm_while_nobody_reads_its_ticks() {
+    // Its first tick meets a full pipe: the run (on one thread) must still see the signal.
+    let b = Broker::plain();
+    let (unread, stdout) = cmd::full_pipe();
+    let mut child = mqtt()
+        .args([
+            "bench",
+            "pub",
+            "-c",
+            "1",
+            "--duration",
+            "2s",
+            "--threads",
+            "1",
+        ])
+        .args(["-h", "127.0.0.1", "-p", &b.port().to_string()])
+        .stdout(Stdio::from(stdout))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Past the first tick (at 1 s), before the end of the run.
+    thread::sleep(Duration::from_millis(1500));
+    stops_on(&mut child, libc::SIGTERM, Duration::from_secs(4));
+    drop(unread);
+}

@@ -1,11 +1,12 @@
-//! What pub and sub share: connecting a session, reporting notices, exit mapping.
+//! What pub, sub and bench share: connecting a session, reporting notices, exit mapping,
+//! signals, the final write to stdout.
 use std::time::Duration;
 
 use anyhow::Result;
 
 use crate::cli::pubsub::ReconnectArgs;
 use crate::exit;
-use crate::output::diag;
+use crate::output::{diag, ThreadedOutput};
 use crate::protocol::{reason, PacketType, Properties};
 use crate::session::{
     handshake, transport, ConnectOptions, Reconnect, Session, SessionSettings, Update,
@@ -150,5 +151,29 @@ impl Signals {
 impl Default for Signals {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The final write of `pub` and `bench`: hand every buffered record to the writer thread and
+/// wait until it is written, for at most `bound` and until a signal: whether everything was written. A write error (not a broken pipe, which is
+/// success) is returned.
+pub async fn write_out(
+    out: &mut ThreadedOutput,
+    signals: &mut Signals,
+    bound: Duration,
+) -> Result<bool> {
+    let all = async {
+        out.flush(None).await?;
+        out.idle().await;
+        out.close().await?;
+        Ok::<(), anyhow::Error>(())
+    };
+    let until = tokio::time::Instant::now()
+        .checked_add(bound)
+        .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86_400 * 365));
+    tokio::select! {
+        r = all => r.map(|()| true),
+        _ = tokio::time::sleep_until(until) => Ok(false),
+        _ = signals.recv() => Ok(false),
     }
 }

@@ -1,7 +1,12 @@
-//! The records of `conn`, `pub` and the diagnostics, typed: each field in the order it is
-//! written, optional ones left out when absent (README "JSON records"). `message` has its own
-//! module (`message.rs`, written and read back); bench's `tick` and `summary` live with bench.
-use serde::Serialize;
+//! The records of `conn`, `pub`, bench's `tick` and the diagnostics, typed: each field in the
+//! order it is written, optional ones left out when absent (README "JSON records"). `message`
+//! has its own module (`message.rs`, written and read back); bench's `summary` lives with
+//! bench (`commands/bench/summary.rs`: it carries bench's histograms, and `bench merge` reads it
+//! back with the same type).
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::properties;
@@ -161,6 +166,51 @@ impl Disconnected {
     }
 }
 
+/// `tick`: what `bench` has counted, once a second, and the rates over the last interval.
+#[derive(Serialize)]
+pub struct Tick<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    time: String,
+    #[serde(flatten)]
+    counts: &'a TickCounts,
+}
+
+impl<'a> Tick<'a> {
+    pub fn new(counts: &'a TickCounts) -> Tick<'a> {
+        Tick {
+            kind: "tick",
+            time: now(),
+            counts,
+        }
+    }
+}
+
+/// The figures of a `tick`, in the order they are written (bench reads them from its counters
+/// and shows them in its progress bar as well).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TickCounts {
+    /// Written as `elapsed_s`, seconds to the millisecond.
+    #[serde(rename = "elapsed_s", serialize_with = "seconds_to_the_ms")]
+    pub elapsed: Duration,
+    pub connected: u64,
+    pub connect_failed: u64,
+    pub sent: u64,
+    pub acked: u64,
+    pub received: u64,
+    pub sent_per_s: f64,
+    pub acked_per_s: f64,
+    pub received_per_s: f64,
+    pub inflight: i64,
+    pub overruns: u64,
+    /// By kind, connection failures as `connect_<kind>`.
+    pub errors: BTreeMap<String, u64>,
+}
+
+fn seconds_to_the_ms<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
 /// `log`: a diagnostic under `--log json`.
 #[derive(Serialize)]
 pub struct Log<'a> {
@@ -238,6 +288,45 @@ mod tests {
         assert_eq!(
             without_time(&server),
             r#"{"type":"disconnected","reason_code":139,"reason_name":"Server shutting down","reason":"the broker sent DISCONNECT"}"#
+        );
+    }
+
+    #[test]
+    fn tick_records_write_every_figure_in_order_with_elapsed_seconds_to_the_ms() {
+        let counts = TickCounts {
+            elapsed: Duration::from_micros(1_001_600),
+            connected: 3,
+            connect_failed: 1,
+            sent: 1000,
+            acked: 990,
+            received: 980,
+            sent_per_s: 999.5,
+            acked_per_s: 989.0,
+            received_per_s: 0.0,
+            inflight: 10,
+            overruns: 2,
+            errors: BTreeMap::from([
+                ("publish_rejected".to_string(), 4),
+                ("connect_refused".to_string(), 1),
+            ]),
+        };
+        let l = line(&Tick::new(&counts));
+        assert!(l.starts_with(r#"{"type":"tick","time":""#), "{l}");
+        assert_eq!(
+            without_time(&l),
+            r#"{"type":"tick","elapsed_s":1.002,"connected":3,"connect_failed":1,"sent":1000,"acked":990,"received":980,"sent_per_s":999.5,"acked_per_s":989.0,"received_per_s":0.0,"inflight":10,"overruns":2,"errors":{"connect_refused":1,"publish_rejected":4}}"#
+        );
+    }
+
+    #[test]
+    fn tick_records_keep_whole_seconds_as_floats_and_an_empty_errors_object() {
+        let counts = TickCounts {
+            elapsed: Duration::from_secs(2),
+            ..TickCounts::default()
+        };
+        assert_eq!(
+            without_time(&line(&Tick::new(&counts))),
+            r#"{"type":"tick","elapsed_s":2.0,"connected":0,"connect_failed":0,"sent":0,"acked":0,"received":0,"sent_per_s":0.0,"acked_per_s":0.0,"received_per_s":0.0,"inflight":0,"overruns":0,"errors":{}}"#
         );
     }
 

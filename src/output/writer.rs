@@ -70,11 +70,11 @@ struct Chunk {
     then: Option<Box<dyn FnOnce() + Send>>,
 }
 
-/// Stdout written by a thread of its own, for `sub`: a reader that stalls blocks that thread,
-/// not the async runtime, so keepalive goes on while backpressure holds (at most two chunks
-/// wait for the thread; then `flush` waits, the session stops reading the socket, and the
-/// broker holds the messages). Each chunk can carry an action run once it is written: `sub`
-/// acknowledges its messages then, never before they are out.
+/// Stdout written by a thread of its own, for `sub`, `pub` and `bench`: a reader that stalls
+/// blocks that thread, not the async runtime, so keepalive goes on while backpressure holds (at
+/// most two chunks wait for the thread; then `flush` waits, the session stops reading the
+/// socket, and the broker holds the messages). Each chunk can carry an action run once it is
+/// written: `sub` acknowledges its messages then, never before they are out.
 ///
 /// Records are handed over when the thread is idle (a pipe sees each record at once) or when
 /// a large block has built up; while the thread is busy they gather into larger blocks, so a
@@ -150,6 +150,16 @@ impl ThreadedOutput {
         }
     }
 
+    /// While the thread is idle, write what stdout takes right now without blocking; the rest
+    /// stays buffered for `flush` (bench writes its ticks so in a pause of its progress bar).
+    pub fn write_ready(&mut self) -> io::Result<()> {
+        if self.in_flight.load(Ordering::Acquire) == 0 && !self.buf.is_empty() {
+            let n = write_without_blocking(&self.buf, self.direct_cap)?;
+            self.buf.drain(..n);
+        }
+        Ok(())
+    }
+
     /// Hand what is buffered to the writer thread (waiting while it is two chunks behind),
     /// with `then` to run once it is written. An error is the thread's (e.g. a broken pipe).
     pub async fn flush(&mut self, then: Option<Box<dyn FnOnce() + Send>>) -> io::Result<()> {
@@ -159,8 +169,7 @@ impl ThreadedOutput {
         // The common case costs no thread hand-over: while the thread is idle, write what
         // stdout takes right now; only what would block goes to the thread.
         if self.in_flight.load(Ordering::Acquire) == 0 {
-            let n = write_without_blocking(&self.buf, self.direct_cap)?;
-            self.buf.drain(..n);
+            self.write_ready()?;
             if self.buf.is_empty() {
                 if let Some(then) = then {
                     then();

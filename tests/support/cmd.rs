@@ -456,3 +456,24 @@ impl Drop for Spawned {
         self.kill();
     }
 }
+
+/// A pipe already full (shrunk to one page, then filled): its read end, kept open and never
+/// read, and its write end, blocking as a child's stdout normally is.
+pub fn full_pipe() -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 into a two-int array; fcntl and write on the fds it returned.
+    unsafe {
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
+        libc::fcntl(fds[1], libc::F_SETPIPE_SZ, 4096);
+        let flags = libc::fcntl(fds[1], libc::F_GETFL);
+        libc::fcntl(fds[1], libc::F_SETFL, flags | libc::O_NONBLOCK);
+        let page = [b'x'; 4096];
+        while libc::write(fds[1], page.as_ptr().cast(), page.len()) > 0 {}
+        libc::fcntl(fds[1], libc::F_SETFL, flags);
+        (
+            std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+            std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+        )
+    }
+}

@@ -28,7 +28,7 @@ use tokio::sync::watch;
 use super::common;
 use crate::cli::bench::BenchCommand;
 use crate::exit;
-use crate::output::Output;
+use crate::output::{diag, records, ThreadedOutput};
 use crate::protocol::QoS;
 
 pub mod clock;
@@ -57,6 +57,9 @@ use collector::{Collector, Phase};
 use counters::Counters;
 use plan::{Plan, Scenario};
 
+/// How long the summary is still waited for on a stdout slow to take it, after a signal.
+const SUMMARY_GRACE: Duration = Duration::from_millis(500);
+
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     if let BenchCommand::Merge(args) = &cmd {
         return summary::merge(args);
@@ -79,8 +82,12 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     let collector = Collector::new(plan.clone(), counters.clone(), ctl.clone());
     let t0 = Instant::now();
     let mut progress = report::Progress::new(&plan);
-    let mut out = Output::new();
+    // Ticks and the summary go to stdout through a writer thread: a stdout nobody reads holds
+    // back neither the run nor the signals. A tick that finds the writer still busy with two
+    // earlier ones is skipped.
+    let mut out = ThreadedOutput::new();
     let mut ticks = report::Ticks::default();
+    let mut skipped_ticks = 0u64;
     let mut stdout_ok = true;
     if !paced && !plan.pubs.is_empty() && !plan.coalesce.is_zero() {
         tokio::spawn(coalesce::control(
@@ -104,13 +111,20 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             r = &mut collect => break r.map_err(|e| anyhow::anyhow!("the collector failed: {e}"))?,
             _ = ticker.tick() => {
                 let tick = ticks.next(&counters, t0.elapsed());
-                if stdout_ok {
-                    let line = report::tick_line(&tick);
-                    let written = progress.suspend(|| out.line(&line).and_then(|_| out.flush()));
+                if stdout_ok && !out.has_room() {
+                    skipped_ticks += 1;
+                } else if stdout_ok {
+                    records::write(out.buffer(), &records::Tick::new(&tick));
+                    // What stdout takes at once is written in a pause of the progress bar; the
+                    // rest goes to the writer thread (`has_room`: no wait for it).
+                    let mut written = progress.suspend(|| out.write_ready());
+                    if written.is_ok() {
+                        written = out.flush(None).await;
+                    }
                     if let Err(e) = written {
                         stdout_ok = false;
                         if !exit::is_broken_pipe(&e.into()) {
-                            crate::output::diag::warning("cannot write to stdout");
+                            diag::warning("cannot write to stdout");
                         }
                     }
                 }
@@ -143,9 +157,27 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         eprint!("{}", human::human(&summary));
     }
     report::stderr_notes(&counters);
+    if skipped_ticks > 0 {
+        diag::warning(&format!(
+            "{skipped_ticks} tick record(s) skipped: stdout did not take them"
+        ));
+    }
     if stdout_ok {
-        out.line(&line)?;
-        out.flush()?;
+        out.buffer().extend_from_slice(line.as_bytes());
+        out.buffer().push(b'\n');
+        // The summary is written however long stdout takes, but a signal stops the wait, and
+        // after one that stopped the run it is waited for briefly only.
+        let bound = if interrupted {
+            SUMMARY_GRACE
+        } else {
+            Duration::MAX
+        };
+        if !common::write_out(&mut out, &mut signals, bound).await? {
+            diag::warning("the summary was not written: stdout did not take it");
+            if !interrupted {
+                return Err(exit::interrupted("interrupted while writing the summary"));
+            }
+        }
     }
     if interrupted && plan.bounded() && !outcome.complete {
         return Err(exit::interrupted("interrupted before the run was complete"));

@@ -1,34 +1,15 @@
 //! What a bench run reports while it runs: a `tick` record every second, the progress bar,
 //! and the notes on stderr at the end.
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{Map, Value};
 
 use super::counters::{lock, Counters};
 use super::plan::Plan;
 use super::system::{OPEN_FILES_HINT, PORTS_HINT};
-use crate::output::record;
-
-/// One `tick`: the counters now and their rates over the last interval.
-#[derive(Clone, Debug, Default)]
-pub struct Tick {
-    pub elapsed: Duration,
-    pub connected: u64,
-    pub connect_failed: u64,
-    pub sent: u64,
-    pub acked: u64,
-    pub received: u64,
-    pub sent_per_s: f64,
-    pub acked_per_s: f64,
-    pub received_per_s: f64,
-    pub inflight: i64,
-    pub overruns: u64,
-    pub errors: BTreeMap<String, u64>,
-}
+use crate::output::records::TickCounts;
 
 /// Turns successive counter readings into ticks.
 #[derive(Default)]
@@ -37,7 +18,7 @@ pub struct Ticks {
 }
 
 impl Ticks {
-    pub fn next(&mut self, s: &Counters, elapsed: Duration) -> Tick {
+    pub fn next(&mut self, s: &Counters, elapsed: Duration) -> TickCounts {
         let now = Instant::now();
         let (sent, acked, received) = (
             s.sent.load(Relaxed),
@@ -70,7 +51,7 @@ impl Ticks {
         for (k, v) in s.connect_failure_counts() {
             *errors.entry(format!("connect_{k}")).or_default() += v;
         }
-        Tick {
+        TickCounts {
             elapsed,
             connected: s.connected.load(Relaxed),
             connect_failed: s.connect_failed.load(Relaxed),
@@ -93,28 +74,6 @@ pub fn round1(v: f64) -> f64 {
 
 pub fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
-}
-
-pub fn tick_line(t: &Tick) -> String {
-    let mut m = record::record("tick");
-    m.insert("elapsed_s".into(), round3(t.elapsed.as_secs_f64()).into());
-    m.insert("connected".into(), t.connected.into());
-    m.insert("connect_failed".into(), t.connect_failed.into());
-    m.insert("sent".into(), t.sent.into());
-    m.insert("acked".into(), t.acked.into());
-    m.insert("received".into(), t.received.into());
-    m.insert("sent_per_s".into(), t.sent_per_s.into());
-    m.insert("acked_per_s".into(), t.acked_per_s.into());
-    m.insert("received_per_s".into(), t.received_per_s.into());
-    m.insert("inflight".into(), t.inflight.into());
-    m.insert("overruns".into(), t.overruns.into());
-    let errors: Map<String, Value> = t
-        .errors
-        .iter()
-        .map(|(k, v)| (k.clone(), (*v).into()))
-        .collect();
-    m.insert("errors".into(), Value::Object(errors));
-    record::line(m)
 }
 
 /// Connection failures and errors with an example message, and what to change.
@@ -172,7 +131,7 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
-    pub fn update(&mut self, plan: &Plan, t: &Tick) {
+    pub fn update(&mut self, plan: &Plan, t: &TickCounts) {
         let Some(bar) = &self.bar else { return };
         let mut msg = format!("{}/{} connected", t.connected, plan.connections());
         if t.connect_failed > 0 {

@@ -222,7 +222,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                 }
                 Some(Update::Closed(result)) => {
                     if let Err(e) = result {
-                        write_out(&mut out, &mut signals, STOP_GRACE).await?;
+                        common::write_out(&mut out, &mut signals, STOP_GRACE).await?;
                         return Err(e.into_error(&format!(" ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
                     }
                     break false;
@@ -268,7 +268,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     }
     // Every record is written before the exit, however long stdout takes, but a signal stops
     // the wait.
-    if !write_out(&mut out, &mut signals, Duration::MAX).await? {
+    if !common::write_out(&mut out, &mut signals, Duration::MAX).await? {
         return Err(exit::interrupted(format!(
             "interrupted after {} of {} messages, writing their records",
             tally.done, tally.sent
@@ -333,7 +333,7 @@ async fn finish_on_signal(
         }
     };
     let _ = tokio::time::timeout(FINISH_ON_SIGNAL, rest).await;
-    write_out(out, signals, STOP_GRACE).await?;
+    common::write_out(out, signals, STOP_GRACE).await?;
     Err(exit::interrupted(format!(
         "interrupted after {} of {} messages",
         tally.done, tally.sent
@@ -342,30 +342,6 @@ async fn finish_on_signal(
 
 /// How long a stop still writes out records to a stdout that is slow to take them.
 const STOP_GRACE: Duration = Duration::from_millis(500);
-
-/// Write out every buffered record and wait until it is written, for at most `bound` and
-/// until a signal: whether everything was written. A write error (not a broken pipe, which is
-/// success) is returned.
-async fn write_out(
-    out: &mut ThreadedOutput,
-    signals: &mut common::Signals,
-    bound: Duration,
-) -> Result<bool> {
-    let all = async {
-        out.flush(None).await?;
-        out.idle().await;
-        out.close().await?;
-        Ok::<(), anyhow::Error>(())
-    };
-    let until = tokio::time::Instant::now()
-        .checked_add(bound)
-        .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86_400 * 365));
-    tokio::select! {
-        r = all => r.map(|()| true),
-        _ = tokio::time::sleep_until(until) => Ok(false),
-        _ = signals.recv() => Ok(false),
-    }
-}
 
 /// The PUBLISH properties from the flags; MQTT 5 only.
 fn message_properties(p: &MessageProperties, version: Version) -> Result<Properties> {
