@@ -6,7 +6,7 @@ use anyhow::Result;
 use bytes::BytesMut;
 use tokio::io::AsyncWriteExt;
 
-use super::common;
+use super::{connecting, signals};
 use crate::cli::{ConnArgs, Hold};
 use crate::exit;
 use crate::output::records::{self, Connack, Disconnected};
@@ -15,9 +15,9 @@ use crate::protocol::{self, Disconnect, Packet};
 use crate::session::{handshake, Request, Session, SessionSettings, Update};
 
 pub async fn run(args: ConnArgs) -> Result<ExitCode> {
-    let mut signals = common::Signals::new();
+    let mut signals = signals::Signals::new();
     let opts = args.connect.options()?;
-    let tls = common::tls_config(&opts)?;
+    let tls = connecting::tls_config(&opts)?;
     let hs = tokio::select! {
         hs = handshake(&opts, tls.clone()) => hs?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting")),

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 pub mod bench;
-pub mod common;
 pub mod conn;
+pub mod connecting;
 pub mod generate;
 pub mod input;
 pub mod publish;
+pub mod signals;
+pub mod stdout;
 pub mod subscribe;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use bytes::Bytes;
 
-use super::common;
+use super::{connecting, signals};
 use crate::cli::SubArgs;
 use crate::exit;
 use crate::output::template::Template;
@@ -31,7 +31,7 @@ enum Stop {
 }
 
 pub async fn run(args: SubArgs) -> Result<ExitCode> {
-    let mut signals = common::Signals::new();
+    let mut signals = signals::Signals::new();
     let opts = args.connect.options()?;
     let subscribe = build_subscribe(&args, opts.connect.version)?;
     let filters: Vec<String> = subscribe.filters.iter().map(|(f, _)| f.clone()).collect();
@@ -57,7 +57,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         manual_ack: true,
         ..SessionSettings::default()
     };
-    let connecting = common::connect(&opts, &args.reconnect, settings);
+    let connecting = connecting::connect(&opts, &args.reconnect, settings);
     let mut session = tokio::select! {
         s = connecting => s?,
         _ = sleep_until(deadline) => return Err(exit::timeout(format!(
@@ -74,9 +74,12 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                 filters: args.unsubscribe.clone(),
                 ..Unsubscribe::default()
             };
-            session.unsubscribe(unsub, common::report).await?;
+            session.unsubscribe(unsub, connecting::report).await?;
         }
-        session.subscribe(subscribe, common::report).await.map(Some)
+        session
+            .subscribe(subscribe, connecting::report)
+            .await
+            .map(Some)
     };
     let subscribed: Result<Option<Box<crate::protocol::SubAck>>> = tokio::select! {
         r = subscribing => r,
@@ -109,7 +112,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             crate::output::diag::warning(&format!(
                 "subscription to '{}' refused: {}",
                 crate::output::shorten(f),
-                common::reason_text(PacketType::SubAck, *code, Some(&ack.properties))
+                connecting::reason_text(PacketType::SubAck, *code, Some(&ack.properties))
             ));
         }
     }
@@ -201,7 +204,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     }
                 }
                 Some(Update::Published { reason: code, properties, .. }) if reason::is_error(code) => {
-                    crate::output::diag::warning(&format!("clearing a retained message failed: {}", common::reason_text(PacketType::PubAck, code, properties.as_deref())));
+                    crate::output::diag::warning(&format!("clearing a retained message failed: {}", connecting::reason_text(PacketType::PubAck, code, properties.as_deref())));
                 }
                 Some(Update::Closed(result)) => {
                     drain(&mut out, &session, &mut acks, deadline, &mut signals).await?;
@@ -210,7 +213,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                         Err(e) => Err(e.into_error("")),
                     };
                 }
-                Some(other) => common::report(&other),
+                Some(other) => connecting::report(&other),
                 None => return Err(exit::runtime("the session ended unexpectedly")),
             },
             // What gathered while the writer was busy goes out once it is idle.
@@ -267,7 +270,7 @@ async fn drain(
     session: &Session,
     acks: &mut Vec<(u16, QoS)>,
     until: Option<tokio::time::Instant>,
-    signals: &mut common::Signals,
+    signals: &mut signals::Signals,
 ) -> Result<bool> {
     let all = async {
         flush(out, session, acks).await?;

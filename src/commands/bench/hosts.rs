@@ -41,7 +41,7 @@ pub fn connect_plan(connect: &ConnectArgs) -> Result<ConnectPlan> {
             all.push(o);
         }
     }
-    let tls = crate::commands::common::tls_config(&base)?;
+    let tls = crate::commands::connecting::tls_config(&base)?;
     Ok((all, tls, source_ips))
 }
 

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use tokio::sync::watch;
 
-use super::common;
+use super::{signals, stdout};
 use crate::cli::bench::BenchCommand;
 use crate::exit;
 use crate::output::{diag, records, ThreadedOutput};
@@ -104,7 +104,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         Duration::from_secs(1),
     );
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut signals = common::Signals::new();
+    let mut signals = signals::Signals::new();
     let mut interrupted = false;
     let outcome = loop {
         tokio::select! {
@@ -172,7 +172,7 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         } else {
             Duration::MAX
         };
-        if !common::write_out(&mut out, &mut signals, bound).await? {
+        if !stdout::write_out(&mut out, &mut signals, bound).await? {
             diag::warning("the summary was not written: stdout did not take it");
             if !interrupted {
                 return Err(exit::interrupted("interrupted while writing the summary"));

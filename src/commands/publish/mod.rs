@@ -13,7 +13,7 @@ mod source;
 
 use source::{InputError, Item};
 
-use super::{common, input};
+use super::{connecting, input, signals, stdout};
 use crate::cli::pubsub::MessageProperties;
 use crate::cli::PubArgs;
 use crate::exit;
@@ -61,7 +61,7 @@ impl Tally {
             diag::warning(&format!(
                 "message {token} to '{}' rejected: {}",
                 crate::output::shorten(&topic),
-                common::reason_text(PacketType::PubAck, code, properties.as_deref())
+                connecting::reason_text(PacketType::PubAck, code, properties.as_deref())
             ));
         }
         if no_output {
@@ -85,7 +85,7 @@ impl Tally {
 }
 
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
-    let mut signals = common::Signals::new();
+    let mut signals = signals::Signals::new();
     let opts = args.connect.options()?;
     if let Some(t) = &args.topic {
         topic::validate_name(t)
@@ -119,7 +119,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         release_on_resume: true,
         ..SessionSettings::default()
     };
-    let connecting = common::connect(&opts, &args.reconnect, settings);
+    let connecting = connecting::connect(&opts, &args.reconnect, settings);
     let mut session = tokio::select! {
         s = connecting => s?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting; nothing was published")),
@@ -222,12 +222,12 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                 }
                 Some(Update::Closed(result)) => {
                     if let Err(e) = result {
-                        common::write_out(&mut out, &mut signals, STOP_GRACE).await?;
+                        stdout::write_out(&mut out, &mut signals, STOP_GRACE).await?;
                         return Err(e.into_error(&format!(" ({} of {} messages unacknowledged)", tally.unacked(), tally.sent)));
                     }
                     break false;
                 }
-                Some(other) => common::report(&other),
+                Some(other) => connecting::report(&other),
                 None => break false,
             },
             // What gathered while the writer was busy goes out once it is idle.
@@ -268,7 +268,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     }
     // Every record is written before the exit, however long stdout takes, but a signal stops
     // the wait.
-    if !common::write_out(&mut out, &mut signals, Duration::MAX).await? {
+    if !stdout::write_out(&mut out, &mut signals, Duration::MAX).await? {
         return Err(exit::interrupted(format!(
             "interrupted after {} of {} messages, writing their records",
             tally.done, tally.sent
@@ -304,7 +304,7 @@ async fn finish_on_signal(
     out: &mut ThreadedOutput,
     tally: &mut Tally,
     no_output: bool,
-    signals: &mut common::Signals,
+    signals: &mut signals::Signals,
 ) -> Result<ExitCode> {
     diag::info(
         "interrupted",
@@ -333,7 +333,7 @@ async fn finish_on_signal(
         }
     };
     let _ = tokio::time::timeout(FINISH_ON_SIGNAL, rest).await;
-    common::write_out(out, signals, STOP_GRACE).await?;
+    stdout::write_out(out, signals, STOP_GRACE).await?;
     Err(exit::interrupted(format!(
         "interrupted after {} of {} messages",
         tally.done, tally.sent
