@@ -1,4 +1,3 @@
-
 use super::*;
 
 pub(crate) fn part(shard: &str, values: &[u64], sent: u64) -> Summary {
