@@ -4,6 +4,7 @@
 #   bench/compare.sh                 # every section
 #   bench/compare.sh pubsub          # only `mqtt pub -l`/`mqtt sub` vs mosquitto_pub/mosquitto_sub
 #   bench/compare.sh bench           # only the `mqtt bench` section
+#   bench/compare.sh core            # the figures a change to the client core must keep
 #   TRIALS=5 bench/compare.sh bench  # more trials (the cores may be shared with other work)
 #
 # Each section is a function named section_<name>; add new comparisons as new sections.
@@ -100,15 +101,16 @@ msgs = d["sent"] + d["received"]
 per_msg = mine * 1e6 / msgs if msgs else 0
 e2e = d["latency_us"].get("end_to_end", {})
 notes = ", ".join(f"{k} {v}" for k, v in {**d["errors"], **d["connect_failures"]}.items())
+ratio = mqtt / broker if broker else 0
 print(f"| {label} | {rate:,.0f} | {d['lost']:,} | {e2e.get('p50', '-')} | {e2e.get('p99', '-')} "
-      f"| {broker:.0f}% | {mqtt:.0f}% | {per_msg:.2f} | {others:.0f}% |" + (f" {notes} |" if notes else ""))
+      f"| {broker:.0f}% | {mqtt:.0f}% | {ratio:.3f} | {per_msg:.2f} | {others:.0f}% |" + (f" {notes} |" if notes else ""))
 EOF
 }
 
 table_header() {
     echo
-    echo "| run | msg/s | lost | e2e p50 µs | e2e p99 µs | broker CPU | mqtt CPU | mqtt CPU µs/msg | other CPU |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| run | msg/s | lost | e2e p50 µs | e2e p99 µs | broker CPU | mqtt CPU | mqtt/broker | mqtt CPU µs/msg | other CPU |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
 }
 
 # A raw round trip through the broker: one connection publishes at QoS 0 to a topic it is
@@ -245,6 +247,55 @@ print(f"three --shard processes, three mosquittos: {d['connected']:,} of {d['cli
       f"{d['connect_failed']} failed, peak RSS {d['peak_rss_bytes']/2**20:.1f} MiB in all = "
       f"{d['peak_rss_bytes']/max(1,d['connected'])/1024:.2f} KiB per connection")
 EOF
+}
+
+# conn_idle N: N idle connections in one process against one mosquitto: KiB per connection.
+conn_idle() {
+    local bpid
+    bpid=$(start_broker "$PORT")
+    "$MQTT" bench conn -h 127.0.0.1 -p "$PORT" -c "$1" --source-ip 127.0.0.1-127.0.0.4 --duration 5s \
+        --no-progress --json "$WORK/conn.json" >/dev/null 2>"$WORK/conn.err" || true
+    stop_broker "$bpid"
+    python3 - "$WORK/conn.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"one process, one mosquitto: {d['connected']:,} of {d['clients']:,} connected, "
+      f"{d['connect_failed']} failed, peak RSS {d['peak_rss_bytes']/2**20:.1f} MiB = "
+      f"{d['peak_rss_bytes']/max(1,d['connected'])/1024:.2f} KiB per connection")
+EOF
+}
+
+# The start-up time of `mqtt --version`: median and 90th percentile wall time of 200 runs.
+startup() {
+    python3 - "$MQTT" <<'EOF'
+import subprocess, sys, time
+t = []
+for _ in range(200):
+    a = time.perf_counter(); subprocess.run([sys.argv[1], "--version"], stdout=subprocess.DEVNULL); t.append(time.perf_counter() - a)
+t.sort(); print(f"mqtt --version: median {t[100]*1000:.2f} ms, p90 {t[180]*1000:.2f} ms (200 runs)")
+EOF
+}
+
+# The figures a change to the client core must keep (issue #11): the flood at QoS 0 and 1 and
+# mqtt's CPU as a share of the broker's, latency at 1,000 msg/s, idle connections, start-up.
+# (`pub -l` and `sub` against mosquitto's clients: section pubsub.)
+section_core() {
+    need_binary
+    echo "## core figures: $MQTT"
+    PORT=$(free_port)
+    local h=(-h 127.0.0.1 -p "$PORT") qos
+    table_header
+    for qos in 0 1; do
+        for _ in $(seq "$TRIALS"); do
+            run_bench "pubsub -c 10 q$qos as fast as possible" pubsub "${h[@]}" -c 10 -q "$qos" -s 64 --duration 5s --warmup 1s
+        done
+    done
+    for _ in $(seq "$TRIALS"); do
+        run_bench "pubsub -c 1 --rate 1000 q0" pubsub "${h[@]}" -c 1 -q 0 -s 64 --rate 1000 --duration 5s --warmup 1s
+    done
+    echo
+    conn_idle 19500
+    startup
 }
 
 # The pub/sub comparison lives in its own file.
