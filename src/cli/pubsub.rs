@@ -83,19 +83,11 @@ Examples:
   mqtt pub -t bench/x --payload-size 1KiB --repeat 1000 --interval 10ms
   mqtt pub -t a -m 'aGVsbG8=' --encoding base64 --content-type text/plain --user-property k=v";
 
-#[derive(Debug, Args)]
+/// Where the messages come from (`pub`, and the requests of `rr`): exactly one source.
+#[derive(Debug, Args, Clone)]
 #[command(group(ArgGroup::new("source").required(true).multiple(false)
     .args(["message", "file", "stdin", "lines", "null", "jsonl", "payload_size"])))]
-pub struct PubArgs {
-    /// Topic to publish to (with --jsonl: the default for records without a topic)
-    #[arg(
-        short = 't',
-        long,
-        required_unless_present = "jsonl",
-        help_heading = "Message"
-    )]
-    pub topic: Option<String>,
-
+pub struct SourceArgs {
     /// The message payload
     #[arg(
         short = 'm',
@@ -139,6 +131,22 @@ pub struct PubArgs {
     /// Decode -m from base64 or hex first
     #[arg(long, value_enum, requires = "message", conflicts_with_all = ["file", "stdin", "lines", "null", "jsonl", "payload_size"], help_heading = "Message")]
     pub encoding: Option<Encoding>,
+
+}
+
+#[derive(Debug, Args)]
+pub struct PubArgs {
+    /// Topic to publish to (with --jsonl: the default for records without a topic)
+    #[arg(
+        short = 't',
+        long,
+        required_unless_present = "jsonl",
+        help_heading = "Message"
+    )]
+    pub topic: Option<String>,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     /// Quality of service
     #[arg(short = 'q', long, default_value = "0", value_parser = parse::qos, help_heading = "Message")]

@@ -9,19 +9,13 @@ use bytes::Bytes;
 use super::{connecting, signals};
 use crate::cli::SubArgs;
 use crate::exit;
-use crate::output::template::Template;
-use crate::output::{message, record, ThreadedOutput};
+use crate::output::printer::Printer;
+use crate::output::{record, ThreadedOutput};
 use crate::protocol::{
     reason, topic, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions, Subscribe,
     Unsubscribe, Version,
 };
 use crate::session::{Request, Session, SessionSettings, Update};
-
-enum Printer {
-    Record,
-    Verbose,
-    Template(Template),
-}
 
 /// Why the main loop stopped.
 enum Stop {
@@ -39,11 +33,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         topic::validate_filter(f)
             .map_err(|e| exit::usage(format!("'{}': {e}", crate::output::shorten(f))))?;
     }
-    let printer = match (&args.format, args.verbose) {
-        (Some(t), _) => Printer::Template(Template::parse(t).map_err(exit::usage)?),
-        (None, true) => Printer::Verbose,
-        (None, false) => Printer::Record,
-    };
+    let printer = Printer::new(args.format.as_deref(), args.verbose).map_err(exit::usage)?;
     let started = Instant::now();
     let deadline = args
         .timeout
@@ -134,7 +124,6 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         .retained_only
         .then(|| tokio::time::Instant::now() + args.quiet);
     let mut received: u64 = 0;
-    let mut scratch = Vec::new();
 
     let stop = loop {
         // -E: done once subscribed; what a resumed session had queued stays queued.
@@ -175,23 +164,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                         session.send(Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
                     }
                     let time = record::now();
-                    match &printer {
-                        Printer::Record => message::write(out.buffer(), &p, &time, args.payload, &args.fields),
-                        Printer::Verbose => {
-                            scratch.clear();
-                            scratch.extend_from_slice(p.topic.as_bytes());
-                            scratch.push(b' ');
-                            scratch.extend_from_slice(&p.payload);
-                            scratch.push(b'\n');
-                            out.buffer().extend_from_slice(&scratch);
-                        }
-                        Printer::Template(t) => {
-                            scratch.clear();
-                            t.render(&p, &time, &mut scratch);
-                            scratch.push(b'\n');
-                            out.buffer().extend_from_slice(&scratch);
-                        }
-                    }
+                    printer.print(out.buffer(), &p, &time, (args.payload, &args.fields), None);
                     received += 1;
                     acks.push((p.packet_id, p.qos));
                     if args.count.is_some_and(|c| received >= c) {

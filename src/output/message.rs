@@ -21,11 +21,20 @@ pub enum Field {
     PayloadSize,
 }
 
+/// What a reply record of `mqtt rr` adds to the message: the request it answers, and how long
+/// after that request was sent it came.
+#[derive(Clone, Copy, Debug)]
+pub struct Answers {
+    pub request_seq: u64,
+    pub latency: std::time::Duration,
+}
+
 struct Record<'a> {
     p: &'a Publish,
     time: &'a str,
     format: PayloadFormat,
     fields: &'a [Field],
+    answers: Option<Answers>,
 }
 
 impl Serialize for Record<'_> {
@@ -73,12 +82,28 @@ impl Serialize for Record<'_> {
         if p.properties != Default::default() {
             m.serialize_entry("properties", &properties::Json(&p.properties))?;
         }
+        if let Some(a) = self.answers {
+            m.serialize_entry("request_seq", &a.request_seq)?;
+            m.serialize_entry("latency_ms", &super::record::ms(a.latency))?;
+        }
         m.end()
     }
 }
 
 /// Append the record of `p` and a newline to `out`.
 pub fn write(out: &mut Vec<u8>, p: &Publish, time: &str, format: PayloadFormat, fields: &[Field]) {
+    write_answer(out, p, time, format, fields, None);
+}
+
+/// Append the record of `p`, with what it answers when it is a reply of `mqtt rr`.
+pub fn write_answer(
+    out: &mut Vec<u8>,
+    p: &Publish,
+    time: &str,
+    format: PayloadFormat,
+    fields: &[Field],
+    answers: Option<Answers>,
+) {
     // Serializing into a Vec cannot fail: every key is a string and every value serializable.
     let _ = serde_json::to_writer(
         &mut *out,
@@ -87,6 +112,7 @@ pub fn write(out: &mut Vec<u8>, p: &Publish, time: &str, format: PayloadFormat, 
             time,
             format,
             fields,
+            answers,
         },
     );
     out.push(b'\n');
@@ -99,6 +125,7 @@ pub fn to_json(p: &Publish, time: &str, format: PayloadFormat, fields: &[Field])
         time,
         format,
         fields,
+        answers: None,
     })
     .unwrap_or_default()
 }

@@ -2,6 +2,7 @@
 pub mod diag;
 pub mod message;
 pub mod payload;
+pub mod printer;
 pub mod progress;
 pub mod properties;
 pub mod record;

@@ -106,7 +106,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     // Everything that can be checked is checked before connecting; reading waits for no
     // more than a signal.
     let fixed = tokio::select! {
-        r = source::fixed_payload(&args) => r?,
+        r = source::fixed_payload(&args.source) => r?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the message; nothing was published")),
     };
 
@@ -138,7 +138,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             args.repeat,
             interval,
         ))
-    } else if args.lines {
+    } else if args.source.lines {
         tokio::spawn(source::read_lines(
             tx,
             template.clone(),
@@ -157,9 +157,9 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
 
     // On a terminal, a bar for a large -f or a file on stdin; cleared when dropped.
     let _progress = Progress::for_publish(
-        args.file.as_deref(),
+        args.source.file.as_deref(),
         args.repeat,
-        args.lines || args.jsonl,
+        args.source.lines || args.source.jsonl,
         !args.no_output,
     );
     // Records go to stdout through a writer thread: a stdout nobody reads holds back the
@@ -275,7 +275,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         )));
     }
     if let Some(e) = input_error {
-        let what = if args.lines || args.jsonl {
+        let what = if args.source.lines || args.source.jsonl {
             "input line"
         } else {
             "message"

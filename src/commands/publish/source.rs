@@ -8,7 +8,7 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use crate::cli::pubsub::Encoding;
-use crate::cli::PubArgs;
+use crate::cli::pubsub::SourceArgs;
 use crate::commands::input;
 use crate::exit;
 use crate::output::message::read as message_from_record;
@@ -31,7 +31,7 @@ pub type Item = std::result::Result<Message, InputError>;
 
 /// The payload of -m, -f, -s, -n or --payload-size; None for the streaming sources. Files
 /// and standard input are read only up to the largest payload MQTT can carry.
-pub async fn fixed_payload(args: &PubArgs) -> Result<Option<Bytes>> {
+pub async fn fixed_payload(args: &SourceArgs) -> Result<Option<Bytes>> {
     if let Some(m) = &args.message {
         let bytes = match args.encoding {
             None => m.clone().into_bytes(),
