@@ -5,6 +5,7 @@
 #   bench/compare.sh pubsub          # only `mqtt pub -l`/`mqtt sub` vs mosquitto_pub/mosquitto_sub
 #   bench/compare.sh bench           # only the `mqtt bench` section
 #   bench/compare.sh core            # the figures a change to the client core must keep
+#   bench/compare.sh rr              # `mqtt rr` vs mosquitto_rr, and pipelined rr/reply
 #   TRIALS=5 bench/compare.sh bench  # more trials (the cores may be shared with other work)
 #
 # Each section is a function named section_<name>; add new comparisons as new sections.
@@ -292,6 +293,9 @@ section_core() {
 # The pub/sub comparison lives in its own file.
 # shellcheck source=bench/pubsub.sh
 source "$ROOT/bench/pubsub.sh"
+# Request/response: `mqtt rr` against mosquitto_rr, and pipelined.
+# shellcheck source=bench/rr.sh
+source "$ROOT/bench/rr.sh"
 
 main() {
     local sections=("$@")

@@ -4,6 +4,7 @@
 //! transports); `output` the JSON line records; `commands` one module per subcommand.
 pub mod cli;
 pub mod commands;
+pub mod condition;
 pub mod exit;
 pub mod output;
 pub mod protocol;
@@ -21,6 +22,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Conn(args) => on(current_thread()?, commands::conn::run(args)),
         Command::Pub(args) => on(current_thread()?, commands::publish::run(args)),
         Command::Sub(args) => on(current_thread()?, commands::subscribe::run(args)),
+        Command::Rr(args) => on(current_thread()?, commands::rr::run(args)),
+        Command::Reply(args) => on(current_thread()?, commands::reply::run(args)),
         Command::Bench(args) => on(
             multi_thread(args.command.threads())?,
             commands::bench::run(args.command),

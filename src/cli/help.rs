@@ -79,6 +79,39 @@ pub const SUB_CODES: Uses = &[
     (INTERRUPTED, Some("Ctrl-C/SIGTERM while still connecting")),
 ];
 
+pub const RR_CODES: Uses = &[
+    (SUCCESS, Some("every request answered (--replies times)")),
+    (RUNTIME, Some("connection lost without --reconnect")),
+    (
+        USAGE,
+        Some("usage error (bad topic, malformed --jsonl line, -e missing over MQTT 3.1.1)"),
+    ),
+    (CONNECT, None),
+    (REFUSED, None),
+    (
+        REJECTED,
+        Some("the broker rejected a request or the response subscription"),
+    ),
+    (
+        TIMEOUT,
+        Some("-W passed with a request unanswered (an `unanswered` record says which)"),
+    ),
+    (INTERRUPTED, None),
+];
+
+pub const REPLY_CODES: Uses = &[
+    (
+        SUCCESS,
+        Some("-C requests served, or stopped by Ctrl-C/SIGTERM (a DISCONNECT first)"),
+    ),
+    (RUNTIME, Some("connection lost without --reconnect")),
+    (USAGE, None),
+    (CONNECT, None),
+    (REFUSED, None),
+    (REJECTED, Some("every subscription refused")),
+    (TIMEOUT, Some("-W passed before -C was reached")),
+];
+
 /// Every bench scenario (`bench/verdict.rs` decides them).
 pub const BENCH_CODES: Uses = &[
     (SUCCESS, Some("done")),
@@ -135,6 +168,8 @@ mod tests {
         (&["conn"], CONN_CODES),
         (&["pub"], PUB_CODES),
         (&["sub"], SUB_CODES),
+        (&["rr"], RR_CODES),
+        (&["reply"], REPLY_CODES),
         (&["bench", "conn"], BENCH_CODES),
         (&["bench", "pub"], BENCH_CODES),
         (&["bench", "sub"], BENCH_CODES),

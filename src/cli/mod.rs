@@ -16,6 +16,7 @@ pub mod parse;
 pub mod profile;
 mod profile_error;
 pub mod pubsub;
+pub mod rr;
 
 pub use bench::BenchArgs;
 pub use pubsub::{PubArgs, SubArgs};
@@ -77,6 +78,14 @@ pub enum Command {
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(pubsub::SUB_EXAMPLES, help::SUB_CODES))]
     Sub(SubArgs),
 
+    /// Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(rr::RR_EXAMPLES, help::RR_CODES))]
+    Rr(rr::RrArgs),
+
+    /// Answer requests: with a command's output, a fixed message, or the request itself
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(rr::REPLY_EXAMPLES, help::REPLY_CODES))]
+    Reply(rr::ReplyArgs),
+
     /// Load generator: hold connections, publish, subscribe, measure latency and loss
     #[command(disable_help_flag = true, subcommand_required = true)]
     Bench(BenchArgs),
@@ -93,6 +102,8 @@ impl Command {
             Command::Conn(a) => Some(&mut a.connect),
             Command::Pub(a) => Some(&mut a.connect),
             Command::Sub(a) => Some(&mut a.connect),
+            Command::Rr(a) => Some(&mut a.connect),
+            Command::Reply(a) => Some(&mut a.connect),
             Command::Bench(b) => b.command.connect_args_mut(),
             Command::Generate(_) => None,
         }

@@ -198,6 +198,8 @@ Examples:
   mqtt sub -t '#' -v -T '$SYS/#'                       # `topic payload` lines for people
   mqtt sub -t '#' --format '{time} {topic} qos={qos} {payload}'
   mqtt sub -t 'config/#' --retained-only               # dump retained messages and exit
+  mqtt sub -t dev/1/state --until '.status == \"online\"' -W 60s   # wait for a condition
+  mqtt sub -t 'jobs/#' -q 1 --idle 2s                  # drain what is queued, then exit
   mqtt sub -t 'jobs/#' -q 1 -i worker-1 --no-clean -E  # create a durable session, exit
   mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker";
 
@@ -253,6 +255,21 @@ pub struct SubArgs {
     /// Exit with code 6 when DURATION passes before --count is reached
     #[arg(short = 'W', long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Stop")]
     pub timeout: Option<Duration>,
+
+    /// Exit 0 at the first message that meets EXPR (printed first); 6 at -W without one.
+    /// EXPR is text the payload contains, /REGEX/, or a test of a JSON field:
+    /// '.status == "online"', '.temp > 30', '.items[0].id != null', '.ready' (== != < <= > >=)
+    #[arg(long, value_parser = crate::condition::Condition::parse, value_name = "EXPR", help_heading = "Stop")]
+    pub until: Option<crate::condition::Condition>,
+
+    /// Exit 0 once no message has come for DURATION, counted from the first message (or from
+    /// the subscription with --idle-from-start): take what is there, then go on
+    #[arg(long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Stop")]
+    pub idle: Option<Duration>,
+
+    /// With --idle: count the quiet time from the subscription, not from the first message
+    #[arg(long, requires = "idle", help_heading = "Stop")]
+    pub idle_from_start: bool,
 
     /// Exit once subscribed (with --no-clean this creates a durable session)
     #[arg(short = 'E', long, help_heading = "Stop")]

@@ -21,12 +21,7 @@ with that correlation data is taken, and retained or other messages on the respo
 ignored and counted on stderr. Without -e the response topic is the broker's Response
 Information followed by /<client id>/reply when it offers one, else mqtt-rr/<client id>/reply.
 MQTT 3.1/3.1.1 has no properties: there -e is required, one request is in flight at a time, and
-the next message on the response topic is its reply (correlation by order).
-
-Exit codes: 0 every request answered (--replies times), 6 -W passed with a request unanswered
-(an `unanswered` record says which), 2 usage error, 3 could not connect, 4 refused, 5 a request
-or the response subscription refused by the broker, 1 connection lost without --reconnect,
-130 interrupted.";
+the next message on the response topic is its reply (correlation by order).";
 
 #[derive(Debug, Args)]
 pub struct RrArgs {
@@ -139,11 +134,7 @@ MQTT_USER_PROPERTIES (JSON) in its environment, and publishes its stdout to the 
 Response Topic with its Correlation Data. A command that exits non-zero or outlasts
 --exec-timeout is answered with its output and the user property `error` (MQTT 5); a line on
 stderr says why, and reply goes on. Requests without a Response Topic are logged and skipped.
-Over MQTT 3.1/3.1.1 (no properties) give --response-topic: every reply goes there.
-
-Exit codes: 0 -C reached, or stopped by Ctrl-C/SIGTERM (a DISCONNECT first); 6 -W passed first;
-2 usage error; 3 could not connect; 4 refused; 5 the subscription refused; 1 connection lost
-without --reconnect.";
+Over MQTT 3.1/3.1.1 (no properties) give --response-topic: every reply goes there.";
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("answer").required(true).multiple(false)

@@ -1,10 +1,13 @@
 //! One module per subcommand.
 pub mod bench;
 pub mod conn;
+pub mod exec;
 pub mod connecting;
 pub mod generate;
 pub mod input;
 pub mod publish;
+pub mod reply;
+pub mod rr;
 pub mod signals;
 pub mod stdout;
 pub mod subscribe;

@@ -9,17 +9,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use bytes::Bytes;
-use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::common;
-use super::input;
 use super::publish::source::{self, InputError, Item};
-use super::publish::write_out;
+use super::stdout::write_out;
+use super::{connecting, input, signals};
 use crate::cli::rr::RrArgs;
 use crate::exit;
 use crate::output::message::Answers;
 use crate::output::printer::Printer;
+use crate::output::requests::Unanswered;
 use crate::output::{diag, record, records, ThreadedOutput};
 use crate::protocol::{
     reason, topic, PacketType, Properties, Publish, QoS, SubOptions, Subscribe, Version,
@@ -36,21 +35,6 @@ struct Pending {
     topic: String,
     sent: Instant,
     got: u32,
-}
-
-/// The `unanswered` record: a request whose replies did not all come within -W.
-#[derive(Serialize)]
-struct Unanswered<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    time: String,
-    request_seq: u64,
-    topic: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    correlation_data: Option<&'a str>,
-    replies: u32,
-    expected: u32,
-    waited_ms: serde_json::Value,
 }
 
 /// Messages on the response topic that answer no request in flight.
@@ -99,7 +83,7 @@ struct Counts {
 }
 
 pub async fn run(args: RrArgs) -> Result<ExitCode> {
-    let mut signals = common::Signals::new();
+    let mut signals = signals::Signals::new();
     let mut opts = args.connect.options()?;
     if let Some(t) = &args.topic {
         topic::validate_name(t)
@@ -117,8 +101,8 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
     let printer = Printer::new(args.output.format.as_deref(), args.output.verbose)
         .map_err(exit::usage)?;
     // MQTT 5: ask the broker for Response Information (a topic base it allows us to use).
-    if opts.version == Version::V5 {
-        opts.properties.request_response_information = Some(1);
+    if opts.connect.version == Version::V5 {
+        opts.connect.properties.request_response_information = Some(1);
     }
     let fixed = tokio::select! {
         r = source::fixed_payload(&args.source) => r?,
@@ -130,7 +114,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
         notice_capacity: 1024,
         ..SessionSettings::default()
     };
-    let connecting = common::connect(&opts, &args.reconnect, settings);
+    let connecting = connecting::connect(&opts, &args.reconnect, settings);
     let mut session = tokio::select! {
         s = connecting => s?,
         _ = tokio::time::sleep_until(deadline) => return Err(exit::timeout(format!(
@@ -163,7 +147,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
                 .properties
                 .assigned_client_identifier
                 .clone()
-                .unwrap_or_else(|| opts.client_id.clone());
+                .unwrap_or_else(|| opts.connect.client_id.clone());
             let base = session
                 .connack
                 .properties
@@ -189,7 +173,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
         properties: Properties::default(),
     };
     let subscribed = tokio::select! {
-        r = session.subscribe(sub, common::report) => r,
+        r = session.subscribe(sub, connecting::report) => r,
         _ = tokio::time::sleep_until(deadline) => Err(exit::timeout(format!(
             "timed out: the response subscription was not acknowledged within {}", humantime::format_duration(wait)
         ))),
@@ -210,7 +194,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
         return Err(exit::rejected(format!(
             "the subscription to the response topic '{}' was refused: {}",
             crate::output::shorten(&response_topic),
-            common::reason_text(PacketType::SubAck, code, Some(&ack.properties))
+            connecting::reason_text(PacketType::SubAck, code, Some(&ack.properties))
         )));
     }
 
@@ -305,7 +289,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
                     pending.retain(|_, r| r.seq != token);
                     diag::warning(&format!(
                         "request {token} rejected: {}",
-                        common::reason_text(PacketType::PubAck, code, properties.as_deref())
+                        connecting::reason_text(PacketType::PubAck, code, properties.as_deref())
                     ));
                 }
                 Some(Update::Published { .. }) => {}
@@ -322,7 +306,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
                         Ok(()) => Err(exit::runtime("the session ended unexpectedly")),
                     };
                 }
-                Some(other) => common::report(&other),
+                Some(other) => connecting::report(&other),
                 None => break false,
             },
             _ = out.idle(), if !out.buffer().is_empty() => out.flush(None).await?,
@@ -330,17 +314,13 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
                 if let Some((_, key)) = expiry.pop_front() {
                     if let Some(req) = pending.remove(&key) {
                         counts.unanswered += 1;
-                        let corr = v5.then(|| String::from_utf8_lossy(&key).into_owned());
-                        let r = Unanswered {
-                            kind: "unanswered",
-                            time: record::now(),
-                            request_seq: req.seq,
-                            topic: &req.topic,
-                            correlation_data: corr.as_deref(),
-                            replies: req.got,
-                            expected: args.replies,
-                            waited_ms: record::ms(req.sent.elapsed()),
-                        };
+                        let r = Unanswered::new(
+                            req.seq,
+                            &req.topic,
+                            v5.then_some(&key[..]),
+                            (req.got, args.replies),
+                            req.sent.elapsed(),
+                        );
                         records::write(out.buffer(), &r);
                     }
                 }

@@ -124,6 +124,11 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         .retained_only
         .then(|| tokio::time::Instant::now() + args.quiet);
     let mut received: u64 = 0;
+    // --idle: when the quiet time runs out (from the subscription with --idle-from-start).
+    let mut idle_at = args
+        .idle
+        .filter(|_| args.idle_from_start)
+        .map(|d| tokio::time::Instant::now() + d);
 
     let stop = loop {
         // -E: done once subscribed; what a resumed session had queued stays queued.
@@ -140,6 +145,9 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
             _ = sleep_until(deadline), if deadline.is_some() => break Stop::Timeout,
             n = session.next(), if take => match n {
                 Some(Update::Message(p)) => {
+                    if let Some(d) = args.idle {
+                        idle_at = Some(tokio::time::Instant::now() + d);
+                    }
                     if args.filter_out.iter().any(|f| topic::matches(f, &p.topic))
                         || (args.no_retained && p.retain)
                     {
@@ -170,6 +178,9 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                     if args.count.is_some_and(|c| received >= c) {
                         break Stop::Done;
                     }
+                    if args.until.as_ref().is_some_and(|c| c.matches(&p.payload)) {
+                        break Stop::Done;
+                    }
                     // Flush when nothing else is ready: a pipe sees each message at once,
                     // a firehose goes out in large writes.
                     if out.should_flush(session.is_quiet()) && out.has_room() {
@@ -194,6 +205,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                 flush(&mut out, &session, &mut acks).await?;
             }
             _ = sleep_until(quiet_until), if quiet_until.is_some() => break Stop::Done,
+            _ = sleep_until(idle_at), if idle_at.is_some() => break Stop::Done,
         }
     };
     // Done: everything printed is written out, however long stdout takes (within -W and the
@@ -226,9 +238,12 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         Stop::Signal => Err(exit::interrupted(format!(
             "interrupted after {received} messages{unwritten}"
         ))),
-        Stop::Timeout => Err(exit::timeout(match args.count {
-            Some(c) => format!("timed out after {received} of {c} messages{unwritten}"),
-            None => format!("timed out after {received} messages{unwritten}"),
+        Stop::Timeout => Err(exit::timeout(match (args.count, &args.until) {
+            (Some(c), _) => format!("timed out after {received} of {c} messages{unwritten}"),
+            (None, Some(_)) => format!(
+                "timed out after {received} messages, none meeting --until{unwritten}"
+            ),
+            (None, None) => format!("timed out after {received} messages{unwritten}"),
         })),
     }
 }

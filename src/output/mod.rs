@@ -7,6 +7,7 @@ pub mod progress;
 pub mod properties;
 pub mod record;
 pub mod records;
+pub mod requests;
 pub mod template;
 pub mod writer;
 

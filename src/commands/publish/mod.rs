@@ -9,7 +9,7 @@ use anyhow::Result;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
-mod source;
+pub mod source;
 
 use source::{InputError, Item};
 
