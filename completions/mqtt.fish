@@ -31,6 +31,8 @@ complete -c mqtt -n "__fish_mqtt_needs_command" -l version -d 'Print version'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l hold -d 'Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no duration is given; prints a `disconnected` record and exits 1 if the server drops it' -r
@@ -165,6 +167,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l user-property -d 'SUBS
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from FILTER first (repeatable; useful with --no-clean sessions)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s C -l count -d 'Exit after N messages' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s W -l timeout -d 'Exit with code 6 when DURATION passes before --count is reached' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l until -d 'Exit 0 at the first message that meets EXPR (printed first); 6 at -W without one. EXPR is text the payload contains, /REGEX/, or a test of a JSON field: \'.status == "online"\', \'.temp > 30\', \'.items[0].id != null\', \'.ready\' (== != < <= > >=)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l idle -d 'Exit 0 once no message has come for DURATION, counted from the first message (or from the subscription with --idle-from-start): take what is there, then go on' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l quiet -d 'With --retained-only: how long without messages means there are no more' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s T -l filter-out -d 'Hide messages whose topic matches FILTER (repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
@@ -221,6 +225,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l log -d 'Diagnostics on
 json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-local -d 'Don\'t receive our own publications (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retain-as-published -d 'Keep the retain flag as published (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l idle-from-start -d 'With --idle: count the quiet time from the subscription, not from the first message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit once subscribed (with --no-clean this creates a durable session)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s R -l no-retained -d 'Skip retained messages (stale ones sent on subscribe)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first live one or after --quiet'
@@ -235,6 +240,149 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l request-response-info 
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s t -l topic -d 'Topic to send requests to (with --jsonl: the default for records without a topic)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s e -l response-topic -d 'Topic replies come to [default: from the broker\'s Response Information, else mqtt-rr/<client id>/reply]; required over MQTT 3.1/3.1.1' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s m -l message -d 'The message payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s f -l file -d 'Publish the whole file as one message (binary-safe)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
+hex\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s q -l qos -d 'QoS of the requests and of the response subscription' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l correlation-data -d 'Correlation data of every request [default: fresh random data per request]; one request is then in flight at a time' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l replies -d 'Wait for N matching replies to each request (several responders)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l max-inflight -d 'Requests awaiting their replies at once (with -l or --jsonl)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l interval -d 'Wait DURATION between requests (with --repeat, -l or --jsonl)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l repeat -d 'Send the request N times' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l content-type -d 'Content type of the requests (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l user-property -d 'User property key=value of the requests (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s W -l timeout -d 'How long each request waits for its replies; then exit 6' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+json\t'Embed JSON payloads as JSON values; otherwise as text'
+base64\t'Always base64'
+hex\t'Always hex'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l format -d 'Print each reply with a template instead of a record, e.g. \'{payload}\' (placeholders as in `mqtt sub --format`)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l field -d 'Add optional fields to reply records (repeatable or comma-separated)' -r -f -a "dup\t''
+packet_id\t''
+payload_size\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s s -l stdin -d 'Publish all of standard input as one message'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s l -l lines -d 'Publish each line of standard input as a message, as it arrives (an empty line is an empty payload; the newline is not part of the payload)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s n -l null -d 'Publish an empty (zero-length) message'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l jsonl -d 'Read message records (the JSON lines `mqtt sub` prints) from standard input; each record\'s topic, qos, retain and properties override the flags'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s v -l verbose -d 'Print `topic payload` lines instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s t -l topic -d 'Topic filter requests come to (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s q -l qos -d 'QoS of the subscription and of the replies' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l exec -d 'Answer with the output of this command, run with `sh -c` for each request' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s m -l message -d 'Answer every request with this payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l concurrency -d 'Commands running at once' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l exec-timeout -d 'A command running longer is killed and its request answered with an error' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l response-topic -d 'Where replies go when a request has no Response Topic (required over MQTT 3.1/3.1.1)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s C -l count -d 'Exit after serving N requests' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s W -l timeout -d 'Exit with code 6 when DURATION passes before --count is reached' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l echo -d 'Answer with the request\'s own payload'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l keep-newline -d 'Keep the newline that ends the command\'s output (by default one trailing newline is dropped: `echo ok` answers `ok`)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-output -d 'Do not print `replied` records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l help -d 'Print help'
@@ -523,11 +671,13 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "sub" -d 'Subscribe with -c clients and count messages, loss, duplicates and latency'

@@ -27,8 +27,12 @@ enum Op {
     Ge,
 }
 
+/// A parsed `--until` condition.
 #[derive(Clone, Debug)]
-pub enum Condition {
+pub struct Condition(Test);
+
+#[derive(Clone, Debug)]
+enum Test {
     Contains(String),
     Regex(regex_lite::Regex),
     Json {
@@ -47,33 +51,33 @@ impl Condition {
         if t.len() >= 2 && t.starts_with('/') && t.ends_with('/') {
             let re = &t[1..t.len() - 1];
             return regex_lite::Regex::new(re)
-                .map(Condition::Regex)
+                .map(|r| Condition(Test::Regex(r)))
                 .map_err(|e| format!("invalid regular expression /{re}/: {e}"));
         }
         if t.starts_with('.') {
             let (path, rest) = parse_path(t)?;
             let rest = rest.trim_start();
             if rest.is_empty() {
-                return Ok(Condition::Json { path, test: None });
+                return Ok(Condition(Test::Json { path, test: None }));
             }
             let (op, value) = parse_test(rest)?;
-            return Ok(Condition::Json {
+            return Ok(Condition(Test::Json {
                 path,
                 test: Some((op, value)),
-            });
+            }));
         }
-        Ok(Condition::Contains(expr.to_string()))
+        Ok(Condition(Test::Contains(expr.to_string())))
     }
 
     /// Whether a message with this payload meets the condition.
     pub fn matches(&self, payload: &[u8]) -> bool {
-        match self {
-            Condition::Contains(s) => {
+        match &self.0 {
+            Test::Contains(s) => {
                 let needle = s.as_bytes();
                 needle.is_empty() || payload.windows(needle.len()).any(|w| w == needle)
             }
-            Condition::Regex(re) => re.is_match(&String::from_utf8_lossy(payload)),
-            Condition::Json { path, test } => {
+            Test::Regex(re) => re.is_match(&String::from_utf8_lossy(payload)),
+            Test::Json { path, test } => {
                 let Ok(doc) = serde_json::from_slice::<Value>(payload) else {
                     return false;
                 };
@@ -238,7 +242,10 @@ mod tests {
     #[test]
     fn a_payload_that_is_not_json_or_lacks_the_field_does_not_match() {
         assert!(!m(".temp > 30", "hot"));
-        assert!(!m(".temp > 30", r#"{"temp":"31"}"#), "a string is not a number");
+        assert!(
+            !m(".temp > 30", r#"{"temp":"31"}"#),
+            "a string is not a number"
+        );
     }
 
     #[test]

@@ -11,6 +11,6 @@ mod harness_selftest;
 mod hostile;
 mod interop;
 mod profile;
-mod rr;
 mod pubsub;
+mod rr;
 mod trust;

@@ -50,7 +50,7 @@ fn rr_gets_the_output_of_a_reply_exec_command_with_its_request_and_latency() {
 #[test]
 fn reply_answers_with_the_request_itself_or_a_fixed_message_and_prints_replied_records() {
     let b = Broker::plain();
-    let mut echo = responder(&b, "echo-svc", &["-t", "svc/echo/req", "--echo", "-C", "1"]);
+    let echo = responder(&b, "echo-svc", &["-t", "svc/echo/req", "--echo", "-C", "1"]);
     let _fixed = responder(&b, "fixed-svc", &["-t", "svc/fixed/req", "-m", "pong"]);
     let out = rr(&b, &["-t", "svc/echo/req", "-m", "ping 1", "-q", "1"]);
     cmd::assert_success(&out);
@@ -82,13 +82,26 @@ fn replies_that_answer_no_request_and_retained_ones_are_ignored_and_counted() {
     let script = format!(
         "mqtt pub -L {url} -t \"$MQTT_RESPONSE_TOPIC\" -m wrong --correlation-data other >/dev/null; echo right"
     );
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mqtt")).parent().unwrap().to_owned();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    let _r = Spawned::spawn(
-        mqtt()
-            .env("PATH", path)
-            .args(["reply", "-L", &url, "-i", "tricky", "-t", "svc/t/req", "--exec", &script]),
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mqtt"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
     );
+    let _r = Spawned::spawn(mqtt().env("PATH", path).args([
+        "reply",
+        "-L",
+        &url,
+        "-i",
+        "tricky",
+        "-t",
+        "svc/t/req",
+        "--exec",
+        &script,
+    ]));
     wait_subscribed(&b, "tricky", 1);
     let out = rr(&b, &["-t", "svc/t/req", "-e", "me/reply", "-m", "q"]);
     cmd::assert_success(&out);
@@ -128,7 +141,10 @@ fn a_request_nobody_answers_ends_at_w_with_exit_6_and_an_unanswered_record() {
     let un = records(&values, "unanswered");
     assert_eq!(un.len(), 1, "{}", cmd::describe(&out));
     assert_eq!(un[0]["request_seq"], 1);
-    assert_eq!((un[0]["replies"].as_u64(), un[0]["expected"].as_u64()), (Some(0), Some(1)));
+    assert_eq!(
+        (un[0]["replies"].as_u64(), un[0]["expected"].as_u64()),
+        (Some(0), Some(1))
+    );
     assert!(cmd::stderr(&out).contains("1 of 1 requests not answered within 300ms"));
 }
 
@@ -138,14 +154,39 @@ fn over_mqtt_3_1_1_replies_are_correlated_by_order_on_the_given_response_topic()
     let _r = responder(
         &b,
         "v3-svc",
-        &["-V", "3.1.1", "-t", "svc/v3/req", "--response-topic", "svc/v3/reply", "-m", "pong"],
+        &[
+            "-V",
+            "3.1.1",
+            "-t",
+            "svc/v3/req",
+            "--response-topic",
+            "svc/v3/reply",
+            "-m",
+            "pong",
+        ],
     );
-    let out = rr(&b, &["-V", "3.1.1", "-t", "svc/v3/req", "-e", "svc/v3/reply", "-m", "ping"]);
+    let out = rr(
+        &b,
+        &[
+            "-V",
+            "3.1.1",
+            "-t",
+            "svc/v3/req",
+            "-e",
+            "svc/v3/reply",
+            "-m",
+            "ping",
+        ],
+    );
     cmd::assert_success(&out);
     assert_eq!(replies(&out)[0]["payload"], "pong");
     let out = rr(&b, &["-V", "3.1.1", "-t", "svc/v3/req", "-m", "ping"]);
     cmd::assert_code(&out, 2);
-    assert!(cmd::stderr(&out).contains("give -e RESPONSE_TOPIC"), "{}", cmd::stderr(&out));
+    assert!(
+        cmd::stderr(&out).contains("give -e RESPONSE_TOPIC"),
+        "{}",
+        cmd::stderr(&out)
+    );
 }
 
 #[test]
@@ -154,13 +195,33 @@ fn a_pipeline_of_1000_requests_gets_each_reply_matched_to_its_request_exactly_on
     let _r = responder(
         &b,
         "sq-svc",
-        &["-t", "svc/sq/req", "-q", "1", "--concurrency", "8", "--no-output", "--exec", "read x; echo $((x*x))"],
+        &[
+            "-t",
+            "svc/sq/req",
+            "-q",
+            "1",
+            "--concurrency",
+            "8",
+            "--no-output",
+            "--exec",
+            "read x; echo $((x*x))",
+        ],
     );
     let input: String = (1..=1000).map(|i| format!("{i}\n")).collect();
     let out = cmd::run_with_stdin(
         mqtt().args([
-            "rr", "-L", &b.url("mqtt"), "-t", "svc/sq/req", "-l", "-q", "1", "--max-inflight", "64",
-            "-W", "15s",
+            "rr",
+            "-L",
+            &b.url("mqtt"),
+            "-t",
+            "svc/sq/req",
+            "-l",
+            "-q",
+            "1",
+            "--max-inflight",
+            "64",
+            "-W",
+            "15s",
         ]),
         input.as_bytes(),
         Duration::from_secs(60),
@@ -172,7 +233,7 @@ fn a_pipeline_of_1000_requests_gets_each_reply_matched_to_its_request_exactly_on
     for r in &got {
         let seq = r["request_seq"].as_u64().unwrap();
         assert!(seen.insert(seq), "request {seq} answered twice");
-        assert_eq!(r["payload"], format!("{}\n", seq * seq), "reply to {seq}");
+        assert_eq!(r["payload"], (seq * seq).to_string(), "reply to {seq}");
     }
     assert_eq!(seen.len(), 1000);
 }
@@ -180,14 +241,21 @@ fn a_pipeline_of_1000_requests_gets_each_reply_matched_to_its_request_exactly_on
 #[test]
 fn a_failing_command_is_answered_with_an_error_property_and_reply_keeps_serving() {
     let b = Broker::plain();
-    let mut r = responder(&b, "bad-svc", &["-t", "svc/bad/req", "--exec", "echo oops; exit 3"]);
+    let mut r = responder(
+        &b,
+        "bad-svc",
+        &["-t", "svc/bad/req", "--exec", "echo oops; exit 3"],
+    );
     for _ in 0..2 {
         let out = rr(&b, &["-t", "svc/bad/req", "-m", "x"]);
         cmd::assert_success(&out);
         let got = replies(&out);
-        assert_eq!(got[0]["payload"], "oops\n");
+        assert_eq!(got[0]["payload"], "oops");
         let props = &got[0]["properties"]["user_properties"];
-        assert_eq!(props[0], serde_json::json!(["error", "the command exited with status 3"]));
+        assert_eq!(
+            props[0],
+            serde_json::json!(["error", "the command exited with status 3"])
+        );
     }
     assert!(r.is_running(), "reply goes on after a failing command");
     r.signal(libc::SIGTERM);
@@ -198,20 +266,40 @@ fn a_failing_command_is_answered_with_an_error_property_and_reply_keeps_serving(
     assert_eq!(served.len(), 2);
     assert_eq!(served[0]["outcome"], "error");
     assert_eq!(served[0]["exit_code"], 3);
-    assert!(done.stderr.contains("the command exited with status 3"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("the command exited with status 3"),
+        "{}",
+        done.stderr
+    );
 }
 
 #[test]
 fn a_request_without_a_response_topic_is_logged_and_skipped() {
     let b = Broker::plain();
-    let mut r = responder(&b, "skip-svc", &["-t", "svc/skip/req", "-m", "pong", "-C", "1"]);
+    let r = responder(
+        &b,
+        "skip-svc",
+        &["-t", "svc/skip/req", "-m", "pong", "-C", "1"],
+    );
     cmd::assert_success(&cmd::run(
-        mqtt().args(["pub", "-L", &b.url("mqtt"), "-t", "svc/skip/req", "-m", "no reply wanted"]),
+        mqtt().args([
+            "pub",
+            "-L",
+            &b.url("mqtt"),
+            "-t",
+            "svc/skip/req",
+            "-m",
+            "no reply wanted",
+        ]),
         T,
     ));
     let done = r.wait(T);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
-    assert!(done.stderr.contains("has no Response Topic: skipped"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("has no Response Topic: skipped"),
+        "{}",
+        done.stderr
+    );
     let recs = done.json();
     assert_eq!(records(&recs, "replied")[0]["outcome"], "skipped");
 }
@@ -229,7 +317,11 @@ fn sub_until_stops_at_the_first_message_meeting_text_regex_or_json_conditions() 
     for (i, (cond, miss, hit)) in [
         ("ready", "starting", "service ready"),
         ("/^t=[0-9]{2}$/", "t=4", "t=42"),
-        (r#".status == "online""#, r#"{"status":"offline"}"#, r#"{"status":"online"}"#),
+        (
+            r#".status == "online""#,
+            r#"{"status":"offline"}"#,
+            r#"{"status":"online"}"#,
+        ),
         (".temp > 30", r#"{"temp":30}"#, r#"{"temp":30.5}"#),
     ]
     .into_iter()
@@ -255,17 +347,29 @@ fn sub_until_stops_at_the_first_message_meeting_text_regex_or_json_conditions() 
 #[test]
 fn sub_until_without_a_match_ends_at_w_with_exit_6_and_a_malformed_one_is_exit_2() {
     let b = Broker::plain();
-    let s = spawn_sub(&b, "until-none", &["-t", "until/none", "--until", "never", "-W", "500ms"]);
+    let s = spawn_sub(
+        &b,
+        "until-none",
+        &["-t", "until/none", "--until", "never", "-W", "500ms"],
+    );
     publish(&b, "until/none", "something else");
     let done = s.wait(T);
     assert_eq!(done.code(), Some(6), "{}", done.stderr);
-    assert!(done.stderr.contains("none meeting --until"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("none meeting --until"),
+        "{}",
+        done.stderr
+    );
     let out = cmd::run(
         mqtt().args(["sub", "-L", &b.url("mqtt"), "-t", "x", "--until", ".temp >"]),
         T,
     );
     cmd::assert_code(&out, 2);
-    assert!(cmd::stderr(&out).contains("a value is missing after '>'"), "{}", cmd::stderr(&out));
+    assert!(
+        cmd::stderr(&out).contains("a value is missing after '>'"),
+        "{}",
+        cmd::stderr(&out)
+    );
 }
 
 #[test]
@@ -273,17 +377,50 @@ fn sub_idle_takes_what_is_queued_then_exits_once_quiet() {
     let b = Broker::plain();
     // A durable session with three messages queued for it.
     let url = b.url("mqtt");
-    let create = ["sub", "-L", &url, "-i", "idle-q", "-t", "idle/q", "-q", "1", "--no-clean", "-E"];
+    let create = [
+        "sub",
+        "-L",
+        &url,
+        "-i",
+        "idle-q",
+        "-t",
+        "idle/q",
+        "-q",
+        "1",
+        "--no-clean",
+        "-E",
+    ];
     cmd::assert_success(&cmd::run(mqtt().args(create), T));
     for i in 0..3 {
         cmd::assert_success(&cmd::run(
-            mqtt().args(["pub", "-L", &url, "-t", "idle/q", "-q", "1", "-m", &i.to_string()]),
+            mqtt().args([
+                "pub",
+                "-L",
+                &url,
+                "-t",
+                "idle/q",
+                "-q",
+                "1",
+                "-m",
+                &i.to_string(),
+            ]),
             T,
         ));
     }
     let out = cmd::run(
         mqtt().args([
-            "sub", "-L", &url, "-i", "idle-q", "-t", "idle/q", "-q", "1", "--no-clean", "--idle", "300ms",
+            "sub",
+            "-L",
+            &url,
+            "-i",
+            "idle-q",
+            "-t",
+            "idle/q",
+            "-q",
+            "1",
+            "--no-clean",
+            "--idle",
+            "300ms",
         ]),
         T,
     );
@@ -291,7 +428,16 @@ fn sub_idle_takes_what_is_queued_then_exits_once_quiet() {
     assert_eq!(cmd::json_lines(&out.stdout).len(), 3);
     // From the start: nothing comes at all, exit 0 after the quiet time.
     let out = cmd::run(
-        mqtt().args(["sub", "-L", &url, "-t", "idle/none", "--idle", "200ms", "--idle-from-start"]),
+        mqtt().args([
+            "sub",
+            "-L",
+            &url,
+            "-t",
+            "idle/none",
+            "--idle",
+            "200ms",
+            "--idle-from-start",
+        ]),
         T,
     );
     cmd::assert_success(&out);

@@ -34,7 +34,7 @@ Examples:
 #[command(
     name = "mqtt",
     version,
-    about = "A fast, scriptable MQTT client: connect, publish, subscribe and benchmark, with JSON lines output",
+    about = "A fast, scriptable MQTT client: connect, publish, subscribe, request/response and benchmark, with JSON lines output",
     disable_help_flag = true,
     disable_version_flag = true,
     after_help = help::top(AFTER_HELP),

@@ -131,7 +131,6 @@ pub struct SourceArgs {
     /// Decode -m from base64 or hex first
     #[arg(long, value_enum, requires = "message", conflicts_with_all = ["file", "stdin", "lines", "null", "jsonl", "payload_size"], help_heading = "Message")]
     pub encoding: Option<Encoding>,
-
 }
 
 #[derive(Debug, Args)]

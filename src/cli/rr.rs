@@ -130,8 +130,8 @@ Examples:
 
 --exec runs the command (with `sh -c`) for each request, the payload on its stdin and
 MQTT_TOPIC, MQTT_RESPONSE_TOPIC, MQTT_CORRELATION_DATA (base64), MQTT_CLIENT_ID, MQTT_QOS and
-MQTT_USER_PROPERTIES (JSON) in its environment, and publishes its stdout to the request's
-Response Topic with its Correlation Data. A command that exits non-zero or outlasts
+MQTT_USER_PROPERTIES (JSON) in its environment, and publishes its stdout (less one trailing
+newline, unless --keep-newline) to the request's Response Topic with its Correlation Data. A command that exits non-zero or outlasts
 --exec-timeout is answered with its output and the user property `error` (MQTT 5); a line on
 stderr says why, and reply goes on. Requests without a Response Topic are logged and skipped.
 Over MQTT 3.1/3.1.1 (no properties) give --response-topic: every reply goes there.";
@@ -174,6 +174,11 @@ pub struct ReplyArgs {
     /// Commands running at once
     #[arg(long, default_value = "1", value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Answer (exactly one)")]
     pub concurrency: u16,
+
+    /// Keep the newline that ends the command's output (by default one trailing newline is
+    /// dropped: `echo ok` answers `ok`)
+    #[arg(long, requires = "exec", help_heading = "Answer (exactly one)")]
+    pub keep_newline: bool,
 
     /// A command running longer is killed and its request answered with an error
     #[arg(long, default_value = "30s", value_parser = parse::duration, value_name = "DURATION", help_heading = "Answer (exactly one)")]

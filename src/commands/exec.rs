@@ -20,6 +20,8 @@ const MAX_OUTPUT: u64 = 256 * 1024 * 1024 - 1024;
 pub struct Job {
     pub client_id: String,
     pub timeout: Duration,
+    /// Keep the output's trailing newline (else one is dropped).
+    pub keep_newline: bool,
 }
 
 /// How a run went: its stdout (the reply), its exit status, and why it failed.
@@ -103,7 +105,10 @@ pub async fn run(cmd: &str, p: &Publish, response_topic: &str, job: &Job) -> Run
                 humantime::format_duration(job.timeout)
             ),
         ),
-        Ok((buf, read, status)) => {
+        Ok((mut buf, read, status)) => {
+            if !job.keep_newline && buf.last() == Some(&b'\n') {
+                buf.pop();
+            }
             let stdout = Bytes::from(buf);
             if let Err(e) = read {
                 return failed(stdout, None, format!("reading the command's output: {e}"));
@@ -157,6 +162,7 @@ mod tests {
         Job {
             client_id: "me".into(),
             timeout,
+            keep_newline: false,
         }
     }
 
@@ -181,10 +187,34 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_command_is_an_error_with_its_status_and_output() {
-        let r = run("echo partial; exit 3", &request(), "r", &job(Duration::from_secs(10))).await;
+        let r = run(
+            "echo partial; exit 3",
+            &request(),
+            "r",
+            &job(Duration::from_secs(10)),
+        )
+        .await;
         assert_eq!(r.exit_code, Some(3));
-        assert_eq!(&r.stdout[..], b"partial\n");
+        assert_eq!(&r.stdout[..], b"partial", "one trailing newline dropped");
         assert_eq!(r.error.as_deref(), Some("the command exited with status 3"));
+    }
+
+    #[tokio::test]
+    async fn only_one_trailing_newline_is_dropped_and_none_with_keep_newline() {
+        let two = run(
+            "printf 'a\\n\\n'",
+            &request(),
+            "r",
+            &job(Duration::from_secs(10)),
+        )
+        .await;
+        assert_eq!(&two.stdout[..], b"a\n");
+        let keep = Job {
+            keep_newline: true,
+            ..job(Duration::from_secs(10))
+        };
+        let kept = run("echo a", &request(), "r", &keep).await;
+        assert_eq!(&kept.stdout[..], b"a\n");
     }
 
     #[tokio::test]

@@ -1,8 +1,8 @@
 //! One module per subcommand.
 pub mod bench;
 pub mod conn;
-pub mod exec;
 pub mod connecting;
+pub mod exec;
 pub mod generate;
 pub mod input;
 pub mod publish;

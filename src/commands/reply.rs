@@ -60,9 +60,7 @@ pub async fn run(args: ReplyArgs) -> Result<ExitCode> {
         (None, Some(m)) => Mode::Fixed(Bytes::from(m.clone())),
         (None, None) => Mode::Echo,
     };
-    let deadline = args
-        .timeout
-        .map(|t| tokio::time::Instant::now() + t);
+    let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
     let settings = SessionSettings {
         manual_ack: true,
         ..SessionSettings::default()
@@ -197,7 +195,7 @@ pub async fn run(args: ReplyArgs) -> Result<ExitCode> {
                     let done = match &mode {
                         Mode::Exec(cmd) => {
                             let cmd = cmd.clone();
-                            let job = Job { client_id: client_id.clone(), timeout: args.exec_timeout };
+                            let job = Job { client_id: client_id.clone(), timeout: args.exec_timeout, keep_newline: args.keep_newline };
                             jobs.spawn(async move { serve(t, &cmd, job).await });
                             continue;
                         }

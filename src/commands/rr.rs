@@ -21,9 +21,9 @@ use crate::output::printer::Printer;
 use crate::output::requests::Unanswered;
 use crate::output::{diag, record, records, ThreadedOutput};
 use crate::protocol::{
-    reason, topic, PacketType, Properties, Publish, QoS, SubOptions, Subscribe, Version,
+    reason, topic, PacketType, Properties, Publish, SubOptions, Subscribe, Version,
 };
-use crate::session::{Request, Session, SessionSettings, Update};
+use crate::session::{Request, SessionSettings, Update};
 
 /// The response topic without -e and without the broker's Response Information:
 /// `mqtt-rr/<client id>/reply`.
@@ -58,7 +58,10 @@ impl Ignored {
         for (n, what) in [
             (self.retained, "retained"),
             (self.uncorrelated, "without correlation data"),
-            (self.unknown, "with correlation data of no request in flight"),
+            (
+                self.unknown,
+                "with correlation data of no request in flight",
+            ),
         ] {
             if n > 0 {
                 parts.push(format!("{n} {what}"));
@@ -98,8 +101,8 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
             "--correlation-data gives every request the same data: use --max-inflight 1",
         ));
     }
-    let printer = Printer::new(args.output.format.as_deref(), args.output.verbose)
-        .map_err(exit::usage)?;
+    let printer =
+        Printer::new(args.output.format.as_deref(), args.output.verbose).map_err(exit::usage)?;
     // MQTT 5: ask the broker for Response Information (a topic base it allows us to use).
     if opts.connect.version == Version::V5 {
         opts.connect.properties.request_response_information = Some(1);
@@ -364,8 +367,23 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
         }
     };
     reader.abort();
-    session.disconnect(if interrupted { STOP_GRACE } else { Duration::from_secs(5) }).await;
-    let written = write_out(&mut out, &mut signals, if interrupted { STOP_GRACE } else { Duration::MAX }).await?;
+    session
+        .disconnect(if interrupted {
+            STOP_GRACE
+        } else {
+            Duration::from_secs(5)
+        })
+        .await;
+    let written = write_out(
+        &mut out,
+        &mut signals,
+        if interrupted {
+            STOP_GRACE
+        } else {
+            Duration::MAX
+        },
+    )
+    .await?;
     ignored.report(&response_topic);
     if interrupted || !written {
         return Err(exit::interrupted(format!(

@@ -240,9 +240,9 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         ))),
         Stop::Timeout => Err(exit::timeout(match (args.count, &args.until) {
             (Some(c), _) => format!("timed out after {received} of {c} messages{unwritten}"),
-            (None, Some(_)) => format!(
-                "timed out after {received} messages, none meeting --until{unwritten}"
-            ),
+            (None, Some(_)) => {
+                format!("timed out after {received} messages, none meeting --until{unwritten}")
+            }
             (None, None) => format!("timed out after {received} messages{unwritten}"),
         })),
     }

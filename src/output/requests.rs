@@ -124,13 +124,22 @@ mod tests {
 
     #[test]
     fn an_unanswered_record_names_the_request_and_what_came() {
-        let r = Unanswered::new(3, "svc/req", Some(b"ab12"), (1, 2), Duration::from_millis(1500));
+        let r = Unanswered::new(
+            3,
+            "svc/req",
+            Some(b"ab12"),
+            (1, 2),
+            Duration::from_millis(1500),
+        );
         let v: Value = serde_json::from_str(&line(&r)).unwrap();
         assert_eq!(v["type"], "unanswered");
         assert_eq!(v["request_seq"], 3);
         assert_eq!(v["topic"], "svc/req");
         assert_eq!(v["correlation_data"], "ab12");
-        assert_eq!((v["replies"].as_u64(), v["expected"].as_u64()), (Some(1), Some(2)));
+        assert_eq!(
+            (v["replies"].as_u64(), v["expected"].as_u64()),
+            (Some(1), Some(2))
+        );
         assert_eq!(v["waited_ms"], 1500.0);
         let v3 = Unanswered::new(1, "t", None, (0, 1), Duration::ZERO);
         assert!(!line(&v3).contains("correlation_data"));
