@@ -82,19 +82,42 @@ struct Chunk {
 pub struct ThreadedOutput {
     buf: Vec<u8>,
     tx: Option<tokio::sync::mpsc::Sender<Chunk>>,
-    thread: Option<std::thread::JoinHandle<io::Result<()>>>,
+    thread: Thread,
     in_flight: Arc<AtomicUsize>,
     idle: Arc<Notify>,
     /// Largest write that cannot block once poll says stdout is writable (a pipe's page).
     direct_cap: usize,
 }
 
+/// The writer thread: started only when stdout first does not take a block at once (a
+/// short run whose stdout keeps up never pays for a thread).
+enum Thread {
+    NotStarted(tokio::sync::mpsc::Receiver<Chunk>),
+    Running(std::thread::JoinHandle<io::Result<()>>),
+    Joined,
+}
+
 impl ThreadedOutput {
     pub fn new() -> ThreadedOutput {
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let idle = Arc::new(Notify::new());
-        let (thread_in_flight, thread_idle) = (in_flight.clone(), idle.clone());
+        let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(2);
+        ThreadedOutput {
+            buf: Vec::with_capacity(HIGH_WATER),
+            tx: Some(tx),
+            thread: Thread::NotStarted(rx),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            idle: Arc::new(Notify::new()),
+            direct_cap: direct_write_cap(),
+        }
+    }
+
+    fn start(&mut self) {
+        if !matches!(self.thread, Thread::NotStarted(_)) {
+            return;
+        }
+        let Thread::NotStarted(mut rx) = std::mem::replace(&mut self.thread, Thread::Joined) else {
+            return;
+        };
+        let (in_flight, idle) = (self.in_flight.clone(), self.idle.clone());
         let thread = std::thread::spawn(move || -> io::Result<()> {
             let out = io::stdout();
             while let Some(chunk) = rx.blocking_recv() {
@@ -106,20 +129,13 @@ impl ThreadedOutput {
                 if let Some(then) = chunk.then {
                     then();
                 }
-                if thread_in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
-                    thread_idle.notify_one();
+                if in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    idle.notify_one();
                 }
             }
             Ok(())
         });
-        ThreadedOutput {
-            buf: Vec::with_capacity(HIGH_WATER),
-            tx: Some(tx),
-            thread: Some(thread),
-            in_flight,
-            idle,
-            direct_cap: direct_write_cap(),
-        }
+        self.thread = Thread::Running(thread);
     }
 
     /// Where records are written; `flush` hands it to the thread.
@@ -177,6 +193,7 @@ impl ThreadedOutput {
                 return Ok(());
             }
         }
+        self.start();
         let bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(HIGH_WATER));
         self.in_flight.fetch_add(1, Ordering::AcqRel);
         let sent = match &self.tx {
@@ -205,11 +222,16 @@ impl ThreadedOutput {
 
     async fn join(&mut self) -> io::Result<()> {
         self.tx = None;
-        let Some(thread) = self.thread.take() else {
-            return Err(io::Error::new(
-                io::ErrorKind::BrokenPipe,
-                "stdout is closed",
-            ));
+        let thread = match std::mem::replace(&mut self.thread, Thread::Joined) {
+            // Never needed: everything went to stdout directly.
+            Thread::NotStarted(_) => return Ok(()),
+            Thread::Running(thread) => thread,
+            Thread::Joined => {
+                return Err(io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "stdout is closed",
+                ))
+            }
         };
         match tokio::task::spawn_blocking(move || thread.join()).await {
             Ok(Ok(result)) => result,
