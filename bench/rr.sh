@@ -1,25 +1,32 @@
 # `mqtt rr` one-shot against `mosquitto_rr`, both answered by a local `mqtt reply -m ok`, and
 # pipelined `mqtt rr -l` against `mqtt reply --echo`: sourced by bench/compare.sh, which
 # provides WORK, MQTT (need_binary), free_port, start_broker and stop_broker.
-RR_RUNS=${RR_RUNS:-20}
+RR_RUNS=${RR_RUNS:-40}
 RR_PIPELINE=${RR_PIPELINE:-10000}
 
-# rr_median LABEL CMD...: the median and spread of RR_RUNS wall times of CMD, in ms.
-rr_median() {
-    local label=$1
-    shift
-    python3 - "$label" "$RR_RUNS" "$@" <<'EOF'
+# rr_pair: RR_RUNS wall times each of `mqtt rr` and mosquitto_rr, run alternately (the
+# machine's noise then falls on both alike): median, min and max in ms, and failures.
+rr_pair() {
+    python3 - "$RR_RUNS" "$MQTT" "$1" <<'EOF'
 import subprocess, sys, time
-label, runs, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-t, failed = [], 0
+runs, mqtt, port = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cmds = {
+    "mqtt rr": [mqtt, "rr", "-h", "127.0.0.1", "-p", port, "-t", "rr/ok/req", "-m", "ping"],
+    "mosquitto_rr": ["mosquitto_rr", "-h", "127.0.0.1", "-p", port, "-V", "5", "-t", "rr/ok/req",
+                     "-e", "rr/ok/reply", "-m", "ping", "-W", "10"],
+}
+times = {k: [] for k in cmds}
+failed = {k: 0 for k in cmds}
 for _ in range(runs):
-    a = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    t.append((time.perf_counter() - a) * 1000)
-    if r.returncode != 0 or not r.stdout.strip():
-        failed += 1
-t.sort()
-print(f"| {label} | {t[len(t)//2]:.1f} | {t[0]:.1f} | {t[-1]:.1f} | {failed} |")
+    for k, c in cmds.items():
+        a = time.perf_counter()
+        r = subprocess.run(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        times[k].append((time.perf_counter() - a) * 1000)
+        if r.returncode != 0 or not r.stdout.strip():
+            failed[k] += 1
+for k, t in times.items():
+    t.sort()
+    print(f"| {k} | {t[len(t)//2]:.2f} | {t[0]:.2f} | {t[-1]:.2f} | {failed[k]} |")
 EOF
 }
 
@@ -32,15 +39,11 @@ section_rr() {
     "$MQTT" reply -h 127.0.0.1 -p "$port" -t rr/ok/req -m ok --no-output 2>"$WORK/reply-ok.err" &
     rpid=$!
     sleep 0.3
-    echo "## request/response: one-shot (one process, connect to exit), $RR_RUNS runs"
+    echo "## request/response: one-shot (one process, connect to exit), $RR_RUNS runs each, alternating"
     echo
     echo "| client | median ms | min ms | max ms | failed |"
     echo "|---|---|---|---|---|"
-    local i
-    for i in 1 2; do
-        rr_median "mqtt rr" "$MQTT" rr -h 127.0.0.1 -p "$port" -t rr/ok/req -m ping
-        rr_median "mosquitto_rr" mosquitto_rr -h 127.0.0.1 -p "$port" -V 5 -t rr/ok/req -e "rr/ok/reply-$i" -m ping -W 10
-    done
+    rr_pair "$port"
     kill "$rpid" 2>/dev/null || true
     wait "$rpid" 2>/dev/null || true
 
