@@ -112,6 +112,21 @@ pub const REPLY_CODES: Uses = &[
     (TIMEOUT, Some("-W passed before -C was reached")),
 ];
 
+pub const TEST_CODES: Uses = &[
+    (SUCCESS, Some("every required check passed")),
+    (USAGE, Some("usage error (an unknown check name)")),
+    (CONNECT, None),
+    (REFUSED, Some("the broker refused every version tried")),
+    (
+        REJECTED,
+        Some("a required check did not pass (the `test_summary` record names it)"),
+    ),
+    (
+        INTERRUPTED,
+        Some("interrupted (what the checks created is removed first)"),
+    ),
+];
+
 /// Every bench scenario (`bench/verdict.rs` decides them).
 pub const BENCH_CODES: Uses = &[
     (SUCCESS, Some("done")),
@@ -170,6 +185,7 @@ mod tests {
         (&["sub"], SUB_CODES),
         (&["rr"], RR_CODES),
         (&["reply"], REPLY_CODES),
+        (&["test"], TEST_CODES),
         (&["bench", "conn"], BENCH_CODES),
         (&["bench", "pub"], BENCH_CODES),
         (&["bench", "sub"], BENCH_CODES),

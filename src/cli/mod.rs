@@ -17,6 +17,7 @@ pub mod profile;
 mod profile_error;
 pub mod pubsub;
 pub mod rr;
+pub mod test;
 
 pub use bench::BenchArgs;
 pub use pubsub::{PubArgs, SubArgs};
@@ -86,6 +87,10 @@ pub enum Command {
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(rr::REPLY_EXAMPLES, help::REPLY_CODES))]
     Reply(rr::ReplyArgs),
 
+    /// Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(test::TEST_EXAMPLES, help::TEST_CODES))]
+    Test(test::TestArgs),
+
     /// Load generator: hold connections, publish, subscribe, measure latency and loss
     #[command(disable_help_flag = true, subcommand_required = true)]
     Bench(BenchArgs),
@@ -104,6 +109,7 @@ impl Command {
             Command::Sub(a) => Some(&mut a.connect),
             Command::Rr(a) => Some(&mut a.connect),
             Command::Reply(a) => Some(&mut a.connect),
+            Command::Test(a) => Some(&mut a.connect),
             Command::Bench(b) => b.command.connect_args_mut(),
             Command::Generate(_) => None,
         }

@@ -3,15 +3,13 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use bytes::BytesMut;
-use tokio::io::AsyncWriteExt;
 
 use super::{connecting, signals};
 use crate::cli::{ConnArgs, Hold};
 use crate::exit;
 use crate::output::records::{self, Connack, Disconnected};
 use crate::output::Output;
-use crate::protocol::{self, Disconnect, Packet};
+use crate::protocol::Disconnect;
 use crate::session::{handshake, Request, Session, SessionSettings, Update};
 
 pub async fn run(args: ConnArgs) -> Result<ExitCode> {
@@ -33,17 +31,8 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
         )));
     }
     let Some(hold) = args.hold else {
-        let mut stream = hs.stream;
-        let mut buf = BytesMut::new();
-        protocol::encode(
-            &Packet::Disconnect(Disconnect::default()),
-            hs.version,
-            &mut buf,
-        )?;
-        // The CONNACK is already reported; a broker that hangs up first changes nothing.
-        let _ = stream.write_all(&buf).await;
-        let _ = stream.flush().await;
-        let _ = stream.shutdown().await;
+        // The CONNACK is already reported.
+        hs.disconnect().await;
         return Ok(ExitCode::SUCCESS);
     };
 

@@ -11,3 +11,4 @@ pub mod rr;
 pub mod signals;
 pub mod stdout;
 pub mod subscribe;
+pub mod test;

@@ -9,6 +9,7 @@ pub mod record;
 pub mod records;
 pub mod requests;
 pub mod template;
+pub mod tests_records;
 pub mod writer;
 
 pub use writer::{Output, ThreadedOutput};

@@ -154,6 +154,12 @@ impl Session {
             .map_err(|_| exit::runtime("the session ended unexpectedly"))
     }
 
+    /// End the connection as a crash would: no DISCONNECT, the socket simply closes (the broker
+    /// then publishes the will, and keeps a session's unacknowledged messages).
+    pub fn abort(self) {
+        self.driver.abort();
+    }
+
     /// DISCONNECT after what was requested before it, waiting at most `bound` for the end.
     pub async fn disconnect(&mut self, bound: Duration) {
         let drain = async {

@@ -40,6 +40,8 @@ pub struct SessionSettings {
 /// A running session: send requests, receive notices.
 pub struct Session {
     pub requests: mpsc::Sender<Request>,
+    /// The driver task: `abort` ends it as a crash would.
+    pub(super) driver: tokio::task::AbortHandle,
     pub(super) notices: mpsc::Receiver<Notice>,
     /// Messages that arrived while a SUBSCRIBE waited for its SUBACK, for `next`.
     pub(super) early: VecDeque<Box<Publish>>,
@@ -94,8 +96,9 @@ impl Session {
             completed: 0,
             closing: None,
         };
-        tokio::spawn(driver.run(req_rx, hs.stream, hs.leftover, resend));
+        let task = tokio::spawn(driver.run(req_rx, hs.stream, hs.leftover, resend));
         Session {
+            driver: task.abort_handle(),
             requests: req_tx,
             notices: note_rx,
             early: VecDeque::new(),

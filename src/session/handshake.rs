@@ -32,6 +32,19 @@ impl Handshake {
         self.connack.reason == 0
     }
 
+    /// End an accepted connection that no session takes over: DISCONNECT, then close. A broker
+    /// that hangs up first changes nothing.
+    pub async fn disconnect(self) {
+        let mut stream = self.stream;
+        let mut buf = BytesMut::new();
+        let packet = Packet::Disconnect(protocol::Disconnect::default());
+        if protocol::encode(&packet, self.version, &mut buf).is_ok() {
+            let _ = stream.write_all(&buf).await;
+            let _ = stream.flush().await;
+        }
+        let _ = stream.shutdown().await;
+    }
+
     /// The CONNACK's reason, named ("Not authorized"), with the reason string when there is one.
     pub fn refusal_text(&self) -> String {
         let name = reason::connack_name(self.version, self.connack.reason);
