@@ -3,6 +3,7 @@
 mod support;
 
 mod bench;
+mod broker_test;
 mod conn;
 mod crash;
 mod faults;

@@ -42,6 +42,9 @@ pub struct BrokerConfig {
     message_size_limit: Option<u32>,
     debug_log: bool,
     extra: Vec<String>,
+    /// Lines for every listener (with `per_listener_settings true`, security settings such as
+    /// `acl_file` and `allow_zero_length_clientid` belong there).
+    listener_extra: Vec<String>,
 }
 
 impl Default for BrokerConfig {
@@ -59,6 +62,7 @@ impl Default for BrokerConfig {
             message_size_limit: None,
             debug_log: false,
             extra: Vec::new(),
+            listener_extra: Vec::new(),
         }
     }
 }
@@ -131,6 +135,12 @@ impl BrokerConfig {
         self
     }
     /// An arbitrary global configuration line, written before the listeners.
+    /// A line in every listener's section (`acl_file ...`, `allow_zero_length_clientid false`).
+    pub fn listener_extra(mut self, line: impl Into<String>) -> Self {
+        self.listener_extra.push(line.into());
+        self
+    }
+
     pub fn extra(mut self, line: impl Into<String>) -> Self {
         self.extra.push(line.into());
         self
@@ -318,6 +328,9 @@ impl Broker {
         }
         let auth = |s: &mut String| {
             writeln!(s, "allow_anonymous {}", c.allow_anonymous).unwrap();
+            for line in &c.listener_extra {
+                writeln!(s, "{line}").unwrap();
+            }
             if !c.users.is_empty() {
                 writeln!(s, "password_file {}", d.join("passwd").display()).unwrap();
             }

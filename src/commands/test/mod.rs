@@ -12,6 +12,7 @@ use anyhow::Result;
 use serde_json::Map;
 
 mod checks_core;
+mod checks_limits;
 mod checks_v5;
 mod probe;
 mod table;
@@ -44,6 +45,7 @@ pub const V5_ONLY: &[Version] = &[Version::V5];
 /// Every check, in the order they are reported.
 pub fn checks() -> Vec<Check> {
     let mut all = checks_core::checks();
+    all.extend(checks_limits::checks());
     all.extend(checks_v5::checks());
     all
 }

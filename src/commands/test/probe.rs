@@ -336,3 +336,70 @@ pub fn show(payload: &[u8]) -> String {
         format!("{s:?}")
     }
 }
+
+impl Probe {
+    /// Wait up to `within` for the broker's DISCONNECT: `Ok(Some(d))` when it came,
+    /// `Ok(None)` when nothing ended the session in time, `Err` with what ended it otherwise
+    /// (messages that come meanwhile are kept for `expect`).
+    pub async fn server_disconnect(
+        &mut self,
+        within: Duration,
+    ) -> Result<Option<Box<crate::protocol::Disconnect>>, String> {
+        let wait = async {
+            loop {
+                match self.session.next().await {
+                    Some(Update::ServerDisconnect(d)) => return Ok(d),
+                    Some(Update::Message(m)) => self.inbox.push_back(m),
+                    Some(Update::Closed(r)) => {
+                        return Err(match r {
+                            Ok(()) => "the connection closed with no DISCONNECT".to_string(),
+                            Err(e) => format!(
+                                "the connection closed with no DISCONNECT: {}",
+                                e.into_error("")
+                            ),
+                        })
+                    }
+                    Some(Update::Lost(e)) => {
+                        return Err(format!("the connection was lost with no DISCONNECT: {e}"))
+                    }
+                    Some(_) => {}
+                    None => return Err("the connection closed with no DISCONNECT".to_string()),
+                }
+            }
+        };
+        match tokio::time::timeout(within, wait).await {
+            Ok(Ok(d)) => Ok(Some(d)),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+impl Probe {
+    /// As `expect`, but telling why when the session ended: `Err` with the reason.
+    pub async fn expect_or_end(&mut self, within: Duration) -> Result<Option<Box<Publish>>, String> {
+        if let Some(m) = self.inbox.pop_front() {
+            return Ok(Some(m));
+        }
+        let next = async {
+            loop {
+                match self.session.next().await {
+                    Some(Update::Message(m)) => return Ok(m),
+                    Some(Update::ServerDisconnect(d)) => {
+                        return Err(format!("the broker sent DISCONNECT {:#04x}", d.reason))
+                    }
+                    Some(Update::Closed(Ok(()))) | None => {
+                        return Err("the connection closed".to_string())
+                    }
+                    Some(Update::Closed(Err(e))) => return Err(format!("{}", e.into_error(""))),
+                    Some(_) => {}
+                }
+            }
+        };
+        match tokio::time::timeout(within, next).await {
+            Ok(Ok(m)) => Ok(Some(m)),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! `mqtt test` against mosquitto configured several ways, and against the fake broker for what a
+//! real one will not do (issue #13). Each test asserts the result of every check it runs.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::cmd;
+use crate::support::fake::packets;
+use crate::support::{mqtt, Broker, BrokerConfig, FakeBroker, Step};
+
+const T: Duration = Duration::from_secs(60);
+
+struct Run {
+    code: Option<i32>,
+    /// check name -> (result, detail)
+    checks: BTreeMap<String, (String, String)>,
+    summary: Value,
+    stderr: String,
+}
+
+fn run_test(url: &str, args: &[&str]) -> Run {
+    let out = cmd::run(mqtt().args(["test", "-L", url, "--json"]).args(args), T);
+    let values = cmd::json_lines(&out.stdout);
+    let mut checks = BTreeMap::new();
+    let mut summary = Value::Null;
+    for v in values {
+        match v["type"].as_str() {
+            Some("check") => {
+                let key = v["name"].as_str().unwrap().to_string();
+                checks.insert(
+                    key,
+                    (v["result"].as_str().unwrap().to_string(), v["detail"].as_str().unwrap().to_string()),
+                );
+            }
+            Some("test_summary") => summary = v,
+            other => panic!("unexpected record {other:?}"),
+        }
+    }
+    Run {
+        code: out.status.code(),
+        checks,
+        summary,
+        stderr: cmd::stderr(&out),
+    }
+}
+
+/// Assert the result of each named check; a check not named must not have run.
+#[track_caller]
+fn assert_results(run: &Run, want: &[(&str, &str)]) {
+    for (name, result) in want {
+        let got = run.checks.get(*name).unwrap_or_else(|| panic!("no check {name}: {:?}", run.checks));
+        assert_eq!(got.0, *result, "{name}: {}", got.1);
+    }
+}
+
+/// What a default mosquitto 2.0.11 does under MQTT 5, check by check.
+const MOSQUITTO_V5: &[(&str, &str)] = &[
+    ("qos0_round_trip", "pass"),
+    ("qos1_round_trip", "pass"),
+    ("qos2_round_trip", "pass"),
+    ("granted_qos", "pass"),
+    ("qos2_exactly_once_across_reconnect", "pass"),
+    ("retained", "pass"),
+    ("wildcards", "pass"),
+    ("dollar_topics_not_matched", "pass"),
+    ("overlapping_subscriptions", "pass"),
+    ("unsubscribe", "pass"),
+    ("session_resume", "pass"),
+    ("will_on_abrupt_close", "pass"),
+    ("no_will_on_disconnect", "pass"),
+    ("client_id_23_characters", "pass"),
+    ("empty_client_id", "pass"),
+    ("sys_topics", "pass"),
+    ("maximum_payload", "pass"),
+    ("topic_limits", "pass"),
+    ("client_id_length", "pass"),
+];
+
+#[test]
+fn a_default_mosquitto_passes_every_core_check_under_mqtt_5_and_3_1_1_and_cleans_up() {
+    let b = Broker::plain();
+    let url = b.url("mqtt");
+    let prefix = "mt-default";
+    let v5 = run_test(&url, &["-V", "5", "--topic-prefix", prefix]);
+    assert_eq!(v5.code, Some(0), "{}\n{:?}", v5.stderr, v5.checks);
+    assert_results(&v5, MOSQUITTO_V5);
+    assert_eq!(v5.summary["sys_version"].as_str().map(|s| s.starts_with("mosquitto version")), Some(true));
+    assert_eq!(v5.summary["fail"].as_u64().unwrap() + v5.summary["pass"].as_u64().unwrap() > 0, true);
+    let v3 = run_test(&url, &["-V", "3.1.1", "--topic-prefix", prefix]);
+    assert_eq!(v3.code, Some(0), "{}\n{:?}", v3.stderr, v3.checks);
+    assert_results(&v3, MOSQUITTO_V5);
+    // Nothing the checks retained is left behind: a subscriber to the prefix gets nothing.
+    let left = cmd::run(
+        mqtt().args(["sub", "-L", &url, "-t", &format!("{prefix}/#"), "--retained-only", "--quiet", "300ms"]),
+        T,
+    );
+    cmd::assert_success(&left);
+    assert!(left.stdout.is_empty(), "retained messages left: {}", cmd::stdout(&left));
+}
+
+#[test]
+fn mqtt_3_1_has_no_session_present_flag_and_no_empty_client_ids() {
+    let b = Broker::plain();
+    let r = run_test(&b.url("mqtt"), &["-V", "3.1", "--only", "session_resume,empty_client_id,retained"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_results(&r, &[("session_resume", "pass"), ("empty_client_id", "skipped"), ("retained", "pass")]);
+    assert_eq!(r.checks.len(), 3, "--only runs just those: {:?}", r.checks);
+}
+
+#[test]
+fn a_maximum_packet_size_is_announced_and_found_by_bisecting() {
+    let b = Broker::start(BrokerConfig::new().max_packet_size(4096));
+    let r = run_test(&b.url("mqtt"), &["-V", "5", "--only", "maximum_payload"]);
+    assert_results(&r, &[("maximum_payload", "pass")]);
+    let detail = &r.checks["maximum_payload"].1;
+    assert!(detail.contains("Maximum Packet Size 4096 announced"), "{detail}");
+}
+
+#[test]
+fn a_broker_that_refuses_empty_client_ids_makes_that_check_unsupported() {
+    let b = Broker::start(BrokerConfig::new().listener_extra("allow_zero_length_clientid false"));
+    let r = run_test(&b.url("mqtt"), &["-V", "3.1.1", "--only", "empty_client_id,client_id_23_characters"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_results(&r, &[("empty_client_id", "unsupported"), ("client_id_23_characters", "pass")]);
+}
+
+#[test]
+fn sessions_resume_with_persistence_on_as_off() {
+    let b = Broker::start(BrokerConfig::new().persistence());
+    let r = run_test(&b.url("mqtt"), &["-V", "5", "--only", "session_resume,qos2_exactly_once_across_reconnect"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_results(&r, &[("session_resume", "pass"), ("qos2_exactly_once_across_reconnect", "pass")]);
+}
+
+#[test]
+fn an_acl_that_refuses_sys_makes_that_check_unsupported_and_the_rest_pass() {
+    let dir = std::env::temp_dir().join(format!("mqtt-test-acl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let acl = dir.join("acl");
+    std::fs::write(&acl, "topic readwrite mt-acl/#\ntopic readwrite $mt-acl/#\n").unwrap();
+    let b = Broker::start(BrokerConfig::new().listener_extra(format!("acl_file {}", acl.display())));
+    let r = run_test(
+        &b.url("mqtt"),
+        &["-V", "5", "--topic-prefix", "mt-acl", "--only", "sys_topics,dollar_topics_not_matched,retained"],
+    );
+    assert_results(
+        &r,
+        &[("sys_topics", "unsupported"), ("dollar_topics_not_matched", "pass"), ("retained", "pass")],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+#[test]
+fn a_required_check_that_fails_is_exit_5_and_named() {
+    let b = Broker::start(BrokerConfig::new().listener_extra("allow_zero_length_clientid false"));
+    let r = run_test(&b.url("mqtt"), &["-V", "5", "--only", "empty_client_id", "--require", "empty_client_id"]);
+    assert_eq!(r.code, Some(5), "{}", r.stderr);
+    assert_eq!(r.summary["required_not_passed"][0], "empty_client_id (5)");
+    assert!(r.stderr.contains("required checks did not pass: empty_client_id (5)"), "{}", r.stderr);
+}
+
+#[test]
+fn an_unknown_check_name_is_a_usage_error() {
+    let out = cmd::run(mqtt().args(["test", "-h", "127.0.0.1", "-p", "1", "--only", "nope"]), T);
+    cmd::assert_code(&out, 2);
+    assert!(cmd::stderr(&out).contains("no check named 'nope'"), "{}", cmd::stderr(&out));
+}
+
+#[test]
+fn a_broker_that_cannot_be_reached_is_exit_3() {
+    let fake = FakeBroker::start(vec![Step::Close]);
+    let port = fake.port();
+    drop(fake);
+    let out = cmd::run(mqtt().args(["test", "-h", "127.0.0.1", "-p", &port.to_string()]), T);
+    cmd::assert_code(&out, 3);
+}
+
+/// The connection `mqtt test` opens first, to learn the version: accepted, then DISCONNECT.
+fn version_probe() -> Vec<Step> {
+    vec![Step::Send(packets::connack_v3(false, 0)), Step::ExpectPacket]
+}
+
+/// A connection accepted, its SUBSCRIBE (packet id 1) granted at `qos`.
+fn subscribed(qos: u8) -> Vec<Step> {
+    vec![
+        Step::Send(packets::connack_v3(false, 0)),
+        Step::ExpectPacket,
+        Step::Send(packets::suback_v3(1, &[qos])),
+    ]
+}
+
+fn fake_run(scripts: Vec<Vec<Step>>, check: &str) -> Run {
+    let fake = FakeBroker::start_multi(scripts);
+    run_test(
+        &fake.url(),
+        &["-V", "3.1.1", "--topic-prefix", "fk", "--only", check, "--timeout", "300ms"],
+    )
+}
+
+#[test]
+fn a_broker_that_drops_what_it_acknowledged_fails_the_round_trip_with_exit_5() {
+    let mut conn = subscribed(1);
+    conn.extend([Step::ExpectPacket, Step::Send(packets::puback(2)), Step::Hang]);
+    let r = fake_run(vec![version_probe(), conn], "qos1_round_trip");
+    assert_results(&r, &[("qos1_round_trip", "fail")]);
+    assert!(r.checks["qos1_round_trip"].1.contains("nothing received"), "{:?}", r.checks);
+    assert_eq!(r.code, Some(5), "a required check failed: {}", r.stderr);
+}
+
+#[test]
+fn a_broker_that_delivers_a_qos_2_message_twice_fails_the_round_trip() {
+    let topic = "fk/qos2_round_trip/t";
+    let mut conn = subscribed(2);
+    conn.extend([
+        Step::ExpectPacket,
+        Step::Send(packets::packet(0x50, &2u16.to_be_bytes())),
+        Step::ExpectPacket,
+        Step::Send(packets::packet(0x70, &2u16.to_be_bytes())),
+        Step::Send(packets::publish_v3(topic, b"round trip", 2, false, 10)),
+        Step::Send(packets::publish_v3(topic, b"round trip", 2, false, 11)),
+        Step::Hang,
+    ]);
+    let r = fake_run(vec![version_probe(), conn], "qos2_round_trip");
+    assert_results(&r, &[("qos2_round_trip", "fail")]);
+    assert!(r.checks["qos2_round_trip"].1.contains("delivered 2 times"), "{:?}", r.checks);
+}
+
+#[test]
+fn a_broker_that_ignores_retain_fails_retained() {
+    let publisher = vec![
+        Step::Send(packets::connack_v3(false, 0)),
+        Step::ExpectPacket,
+        Step::Send(packets::puback(1)),
+        Step::Hang,
+    ];
+    let mut subscriber = subscribed(1);
+    subscriber.push(Step::Hang);
+    let r = fake_run(vec![version_probe(), publisher, subscriber], "retained");
+    assert_results(&r, &[("retained", "fail")]);
+    assert!(r.checks["retained"].1.contains("a new subscriber got nothing"), "{:?}", r.checks);
+}
+
+#[test]
+fn a_broker_that_never_sends_the_will_fails_the_will_check() {
+    let mut watcher = subscribed(1);
+    watcher.push(Step::Hang);
+    let client = vec![Step::Send(packets::connack_v3(false, 0)), Step::Hang];
+    let r = fake_run(vec![version_probe(), watcher, client], "will_on_abrupt_close");
+    assert_results(&r, &[("will_on_abrupt_close", "fail")]);
+    assert!(r.checks["will_on_abrupt_close"].1.contains("no will"), "{:?}", r.checks);
+}
