@@ -377,7 +377,10 @@ impl Probe {
 
 impl Probe {
     /// As `expect`, but telling why when the session ended: `Err` with the reason.
-    pub async fn expect_or_end(&mut self, within: Duration) -> Result<Option<Box<Publish>>, String> {
+    pub async fn expect_or_end(
+        &mut self,
+        within: Duration,
+    ) -> Result<Option<Box<Publish>>, String> {
         if let Some(m) = self.inbox.pop_front() {
             return Ok(Some(m));
         }
