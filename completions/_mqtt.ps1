@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print each message as a JSON line; stop on count or timeout')
             [CompletionResult]::new('rr', 'rr', [CompletionResultType]::ParameterValue, 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Answer requests: with a command''s output, a fixed message, or the request itself')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load generator: hold connections, publish, subscribe, measure latency and loss')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -457,6 +458,73 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mqtt;test' {
+            [CompletionResult]::new('--topic-prefix', '--topic-prefix', [CompletionResultType]::ParameterName, 'Topics of the checks go under this prefix [default: mqtt-test/<random>/]')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (comma-separated names)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave these checks out (comma-separated names)')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Exit 0 only if these checks pass [default: the behaviours every broker of the version must have]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long a check waits for each message it expects (the waits for what must not come are a quarter of it); scale it up for slow links')
+            [CompletionResult]::new('--max-payload', '--max-payload', [CompletionResultType]::ParameterName, 'The largest payload the maximum-payload check tries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Take the broker and connection defaults from profile NAME of the config file [default: the config file''s default_profile, or its [default] profile]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client identifier [default: --id-prefix plus random characters]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Client identifier [default: --id-prefix plus random characters]')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Prefix of the generated client identifier')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User name')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of FILE')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep alive interval in seconds (0 disables)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keep alive interval in seconds (0 disables)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting after DURATION')
+            [CompletionResult]::new('--source-ip', '--source-ip', [CompletionResultType]::ParameterName, 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'CA certificates (PEM) to verify the broker with, instead of the system''s')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain (PEM) for mutual TLS')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) of --cert')
+            [CompletionResult]::new('--alpn', '--alpn', [CompletionResultType]::ParameterName, 'ALPN protocol to offer (repeatable)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name for TLS SNI and certificate verification [default: the host]')
+            [CompletionResult]::new('--ws-path', '--ws-path', [CompletionResultType]::ParameterName, 'WebSocket path')
+            [CompletionResult]::new('--ws-header', '--ws-header', [CompletionResultType]::ParameterName, 'Extra WebSocket handshake header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Will topic')
+            [CompletionResult]::new('--will-message', '--will-message', [CompletionResultType]::ParameterName, 'Will payload')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'Will QoS')
+            [CompletionResult]::new('--will-delay', '--will-delay', [CompletionResultType]::ParameterName, 'Will delay interval (MQTT 5)')
+            [CompletionResult]::new('--will-message-expiry', '--will-message-expiry', [CompletionResultType]::ParameterName, 'Will message expiry interval (MQTT 5)')
+            [CompletionResult]::new('--will-content-type', '--will-content-type', [CompletionResultType]::ParameterName, 'Will content type (MQTT 5)')
+            [CompletionResult]::new('--will-payload-format', '--will-payload-format', [CompletionResultType]::ParameterName, 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)')
+            [CompletionResult]::new('--will-response-topic', '--will-response-topic', [CompletionResultType]::ParameterName, 'Will response topic (MQTT 5)')
+            [CompletionResult]::new('--will-correlation-data', '--will-correlation-data', [CompletionResultType]::ParameterName, 'Will correlation data (MQTT 5)')
+            [CompletionResult]::new('--will-user-property', '--will-user-property', [CompletionResultType]::ParameterName, 'Will user property key=value (MQTT 5, repeatable)')
+            [CompletionResult]::new('--receive-maximum', '--receive-maximum', [CompletionResultType]::ParameterName, 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)')
+            [CompletionResult]::new('--maximum-packet-size', '--maximum-packet-size', [CompletionResultType]::ParameterName, 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]')
+            [CompletionResult]::new('--topic-alias-maximum', '--topic-alias-maximum', [CompletionResultType]::ParameterName, 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)')
+            [CompletionResult]::new('--connect-user-property', '--connect-user-property', [CompletionResultType]::ParameterName, 'CONNECT user property key=value (MQTT 5, repeatable)')
+            [CompletionResult]::new('--auth-method', '--auth-method', [CompletionResultType]::ParameterName, 'Enhanced authentication method (MQTT 5)')
+            [CompletionResult]::new('--auth-data', '--auth-data', [CompletionResultType]::ParameterName, 'Enhanced authentication data (MQTT 5)')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
+            [CompletionResult]::new('--all-versions', '--all-versions', [CompletionResultType]::ParameterName, 'Run the checks under each version the broker accepts (3.1, 3.1.1, 5)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON records even on a terminal')
+            [CompletionResult]::new('--no-clean', '--no-clean', [CompletionResultType]::ParameterName, 'Resume a session: clean start / clean session off')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure')
+            [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'Use WebSocket (ws://, or wss:// with TLS)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name (prints a warning)')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the will')
+            [CompletionResult]::new('--request-response-info', '--request-response-info', [CompletionResultType]::ParameterName, 'Ask for response information in the CONNACK (MQTT 5)')
+            [CompletionResult]::new('--no-problem-info', '--no-problem-info', [CompletionResultType]::ParameterName, 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mqtt;bench' {
             [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -847,6 +915,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe and print each message as a JSON line; stop on count or timeout')
             [CompletionResult]::new('rr', 'rr', [CompletionResultType]::ParameterValue, 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)')
             [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Answer requests: with a command''s output, a fixed message, or the request itself')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load generator: hold connections, publish, subscribe, measure latency and loss')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -864,6 +933,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqtt' -ScriptBlock {
             break
         }
         'mqtt;help;reply' {
+            break
+        }
+        'mqtt;help;test' {
             break
         }
         'mqtt;help;bench' {

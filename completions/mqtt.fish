@@ -33,6 +33,7 @@ complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "pub" -d 'Publish messages
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l hold -d 'Keep the connection open (with keepalive) for DURATION, or until Ctrl-C when no duration is given; prints a `disconnected` record and exits 1 if the server drops it' -r
@@ -383,6 +384,62 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l request-response-inf
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l topic-prefix -d 'Topics of the checks go under this prefix [default: mqtt-test/<random>/]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l only -d 'Run only these checks (comma-separated names)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l skip -d 'Leave these checks out (comma-separated names)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l require -d 'Exit 0 only if these checks pass [default: the behaviours every broker of the version must have]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l timeout -d 'How long a check waits for each message it expects (the waits for what must not come are a quarter of it); scale it up for slow links' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l max-payload -d 'The largest payload the maximum-payload check tries' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l all-versions -d 'Run the checks under each version the broker accepts (3.1, 3.1.1, 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l json -d 'JSON records even on a terminal'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l help -d 'Print help'
@@ -671,13 +728,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "sub" -d 'Subscribe with -c clients and count messages, loss, duplicates and latency'

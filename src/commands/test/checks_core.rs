@@ -26,6 +26,12 @@ pub fn verdict(ok: bool) -> Verdict {
 pub fn checks() -> Vec<Check> {
     vec![
         Check {
+            name: "versions_accepted",
+            versions: ALL_VERSIONS,
+            mandatory: true,
+            run: |c| boxed(versions_accepted(c)),
+        },
+        Check {
             name: "qos0_round_trip",
             versions: ALL_VERSIONS,
             mandatory: true,
@@ -153,11 +159,22 @@ async fn round_trip(ctx: &Ctx, qos: QoS, name: &str) -> Result<Outcome, String> 
     let got = p.expect(ctx.wait).await;
     // One message sent, one delivered: a second copy at QoS 0 or 2 is a broker's fault (at
     // QoS 1 MQTT allows it, and the detail says so).
-    let extra = if got.is_some() { p.collect(ctx.quiet(), ctx.quiet()).await.len() } else { 0 };
+    let extra = if got.is_some() {
+        p.collect(ctx.quiet(), ctx.quiet()).await.len()
+    } else {
+        0
+    };
     p.close().await;
     let want = (qos as u8).min(granted);
     if extra > 0 && want != 1 {
-        return Ok((Fail, format!("sent once at QoS {}, delivered {} times", qos as u8, extra + 1)));
+        return Ok((
+            Fail,
+            format!(
+                "sent once at QoS {}, delivered {} times",
+                qos as u8,
+                extra + 1
+            ),
+        ));
     }
     Ok(match got {
         Some(m) if &m.payload[..] == b"round trip" && m.qos as u8 == want => (
@@ -353,7 +370,10 @@ async fn dollar_topics(ctx: &Ctx) -> Result<Outcome, String> {
     let ack = all.subscribe("#", QoS::AtMostOnce, ctx.wait).await?;
     if let Some(&code) = ack.reason_codes.first().filter(|&&c| reason::is_error(c)) {
         all.close().await;
-        return Ok((Unsupported, format!("SUBSCRIBE '#' refused ({code:#04x}): nothing to check")));
+        return Ok((
+            Unsupported,
+            format!("SUBSCRIBE '#' refused ({code:#04x}): nothing to check"),
+        ));
     }
     let mut exact = ctx.probe("dollar", "e").await?;
     exact.subscribe(&dollar, QoS::AtMostOnce, ctx.wait).await?;
@@ -629,10 +649,15 @@ async fn empty_client_id(ctx: &Ctx) -> Result<Outcome, String> {
 
 async fn sys_topics(ctx: &Ctx) -> Result<Outcome, String> {
     let mut p = ctx.probe("sys", "a").await?;
-    let ack = p.subscribe("$SYS/broker/version", QoS::AtMostOnce, ctx.wait).await?;
+    let ack = p
+        .subscribe("$SYS/broker/version", QoS::AtMostOnce, ctx.wait)
+        .await?;
     if let Some(&code) = ack.reason_codes.first().filter(|&&c| reason::is_error(c)) {
         p.close().await;
-        return Ok((Unsupported, format!("SUBSCRIBE $SYS/broker/version refused ({code:#04x})")));
+        return Ok((
+            Unsupported,
+            format!("SUBSCRIBE $SYS/broker/version refused ({code:#04x})"),
+        ));
     }
     let got = p.expect(ctx.wait).await;
     p.close().await;
@@ -646,4 +671,37 @@ async fn sys_topics(ctx: &Ctx) -> Result<Outcome, String> {
         ),
         None => (Unsupported, "nothing on $SYS/broker/version".into()),
     })
+}
+
+async fn versions_accepted(ctx: &Ctx) -> Result<Outcome, String> {
+    use crate::protocol::Version;
+    let tls = crate::commands::connecting::tls_config(&ctx.base).map_err(|e| format!("{e:#}"))?;
+    let mut accepted = Vec::new();
+    let mut refused = Vec::new();
+    for v in [Version::V3_1, Version::V3_1_1, Version::V5] {
+        let mut o = ctx.options(
+            &ctx.client_id("versions", &format!("{}", v as u8)),
+            false,
+            |_| {},
+        );
+        o.connect.version = v;
+        o.connect.properties = Default::default();
+        match crate::session::handshake(&o, tls.clone()).await {
+            Ok(hs) if hs.accepted() && hs.version == v => {
+                accepted.push(v.to_string());
+                hs.disconnect().await;
+            }
+            Ok(hs) => refused.push(format!("{v} ({})", hs.refusal_text())),
+            Err(e) => refused.push(format!(
+                "{v} ({})",
+                format!("{e:#}").lines().next().unwrap_or("")
+            )),
+        }
+    }
+    let ok = accepted.contains(&ctx.version.to_string());
+    let mut detail = format!("accepted: {}", accepted.join(", "));
+    if !refused.is_empty() {
+        detail.push_str(&format!("; refused: {}", refused.join("; ")));
+    }
+    Ok((verdict(ok), detail))
 }

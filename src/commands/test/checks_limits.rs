@@ -10,9 +10,24 @@ use crate::protocol::{reason, QoS};
 
 pub fn checks() -> Vec<Check> {
     vec![
-        Check { name: "maximum_payload", versions: ALL_VERSIONS, mandatory: false, run: |c| boxed(maximum_payload(c)) },
-        Check { name: "topic_limits", versions: ALL_VERSIONS, mandatory: false, run: |c| boxed(topic_limits(c)) },
-        Check { name: "client_id_length", versions: ALL_VERSIONS, mandatory: false, run: |c| boxed(client_id_length(c)) },
+        Check {
+            name: "maximum_payload",
+            versions: ALL_VERSIONS,
+            mandatory: false,
+            run: |c| boxed(maximum_payload(c)),
+        },
+        Check {
+            name: "topic_limits",
+            versions: ALL_VERSIONS,
+            mandatory: false,
+            run: |c| boxed(topic_limits(c)),
+        },
+        Check {
+            name: "client_id_length",
+            versions: ALL_VERSIONS,
+            mandatory: false,
+            run: |c| boxed(client_id_length(c)),
+        },
     ]
 }
 
@@ -25,7 +40,10 @@ async fn goes_through(ctx: &Ctx, check: &str, topic: &str, size: usize) -> Resul
     };
     // A SUBSCRIBE refused, or a connection closed over it, is a limit too.
     let subscribed = match p.subscribe(topic, QoS::AtLeastOnce, ctx.wait).await {
-        Ok(ack) => ack.reason_codes.first().is_some_and(|&c| !reason::is_error(c)),
+        Ok(ack) => ack
+            .reason_codes
+            .first()
+            .is_some_and(|&c| !reason::is_error(c)),
         Err(_) => false,
     };
     if !subscribed {
@@ -90,12 +108,18 @@ async fn maximum_payload(ctx: &Ctx) -> Result<Outcome, String> {
         format!("Maximum Packet Size {m} announced")
     });
     Ok(match (bad, announced) {
-        (None, _) => (Pass, format!("{said}; payloads up to {good} bytes went through (tried up to {top})")),
+        (None, _) => (
+            Pass,
+            format!("{said}; payloads up to {good} bytes went through (tried up to {top})"),
+        ),
         (Some(_), Some(m)) if good + overhead + 1024 < m as usize => (
             Fail,
             format!("{said}, but payloads above about {good} bytes did not go through"),
         ),
-        (Some(_), _) => (Pass, format!("{said}; the largest payload that went through: about {good} bytes")),
+        (Some(_), _) => (
+            Pass,
+            format!("{said}; the largest payload that went through: about {good} bytes"),
+        ),
     })
 }
 
@@ -116,7 +140,9 @@ async fn topic_limits(ctx: &Ctx) -> Result<Outcome, String> {
             break;
         }
     }
-    notes.push(format!("topics of {longest} bytes went through (of 1,024, 8,192, 65,535)"));
+    notes.push(format!(
+        "topics of {longest} bytes went through (of 1,024, 8,192, 65,535)"
+    ));
     let mut deepest = 0;
     for levels in [16usize, 64, 128, 200, 256, 1024] {
         let topic = format!("{base}{}", vec!["a"; levels].join("/"));
@@ -128,7 +154,14 @@ async fn topic_limits(ctx: &Ctx) -> Result<Outcome, String> {
         }
     }
     notes.push(format!("{deepest} levels below the prefix went through"));
-    Ok((if longest >= 1024 && deepest >= 16 { Pass } else { Fail }, notes.join("; ")))
+    Ok((
+        if longest >= 1024 && deepest >= 16 {
+            Pass
+        } else {
+            Fail
+        },
+        notes.join("; "),
+    ))
 }
 
 async fn client_id_length(ctx: &Ctx) -> Result<Outcome, String> {

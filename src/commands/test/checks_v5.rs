@@ -78,7 +78,9 @@ pub fn checks() -> Vec<Check> {
         Check {
             name: "session_taken_over",
             versions: V5_ONLY,
-            mandatory: true,
+            // MQTT 5 requires closing the old connection; the DISCONNECT 0x8E it describes is
+            // not a MUST (mosquitto 2.0 just closes).
+            mandatory: false,
             run: |c| boxed(session_taken_over(c)),
         },
     ]

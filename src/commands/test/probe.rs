@@ -63,12 +63,12 @@ impl Ctx {
     /// A client id of check `check` (role `role`), unique to this run (at most 23 characters,
     /// what every broker must accept, for short check names).
     pub fn client_id(&self, check: &str, role: &str) -> String {
-        let short: String = check
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .take(6)
-            .collect();
-        format!("mt{}{short}{role}", self.tag)
+        // A hash of the whole name: two checks whose names start alike must not share an id
+        // (a broker drops the older connection of a client id).
+        let h = check.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        format!("mt{}{:06x}{role}", self.tag, h & 0xff_ffff)
     }
 
     /// Options for client `id` (clean start unless `persist`), adjusted by `tweak`.
