@@ -476,21 +476,46 @@ fn interrupted_it_still_removes_what_the_checks_retained_and_exits_130() {
     let b = Broker::plain();
     let url = b.url("mqtt");
     let run = crate::support::Spawned::spawn(mqtt().args([
-        "test", "-L", &url, "-V", "5", "--json", "--topic-prefix", "mt-sig", "--timeout", "3s",
+        "test",
+        "-L",
+        &url,
+        "-V",
+        "5",
+        "--json",
+        "--topic-prefix",
+        "mt-sig",
+        "--timeout",
+        "3s",
     ]));
     // Once a subscriber of the retained check is there, the first retained message is out.
     let deadline = std::time::Instant::now() + T;
     while !b.log().contains("mt-sig/retained/t") {
-        assert!(std::time::Instant::now() < deadline, "the retained check never subscribed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the retained check never subscribed"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     run.signal(libc::SIGINT);
     let done = run.wait(T);
     assert_eq!(done.code(), Some(130), "{}", done.stderr);
     let left = cmd::run(
-        mqtt().args(["sub", "-L", &url, "-t", "mt-sig/#", "--retained-only", "--quiet", "300ms"]),
+        mqtt().args([
+            "sub",
+            "-L",
+            &url,
+            "-t",
+            "mt-sig/#",
+            "--retained-only",
+            "--quiet",
+            "300ms",
+        ]),
         T,
     );
     cmd::assert_success(&left);
-    assert!(left.stdout.is_empty(), "retained messages left: {}", cmd::stdout(&left));
+    assert!(
+        left.stdout.is_empty(),
+        "retained messages left: {}",
+        cmd::stdout(&left)
+    );
 }
