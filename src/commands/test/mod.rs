@@ -13,7 +13,10 @@ use serde_json::Map;
 
 mod checks_core;
 mod checks_limits;
+mod checks_session;
+mod checks_topics;
 mod checks_v5;
+mod checks_v5_subs;
 mod probe;
 mod table;
 
