@@ -467,6 +467,9 @@ fn every_broker_here_under_every_version_it_speaks() {
                 by_result.get("unsupported").cloned().unwrap_or_default(),
                 by_result.get("skipped").map_or(0, Vec::len),
             );
+            for c in values.iter().filter(|c| c["result"] == "fail") {
+                println!("    fail {}: {}", c["name"], c["detail"]);
+            }
         }
     }
 }

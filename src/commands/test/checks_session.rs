@@ -185,9 +185,14 @@ pub(super) async fn empty_client_id(ctx: &Ctx) -> Result<Outcome, String> {
 
 pub(super) async fn sys_topics(ctx: &Ctx) -> Result<Outcome, String> {
     let mut p = ctx.probe("sys", "a").await?;
-    let ack = p
+    // Some brokers refuse $SYS by closing the connection (rumqttd).
+    let ack = match p
         .subscribe("$SYS/broker/version", QoS::AtMostOnce, ctx.wait)
-        .await?;
+        .await
+    {
+        Ok(ack) => ack,
+        Err(e) => return Ok((Unsupported, format!("SUBSCRIBE $SYS/broker/version: {e}"))),
+    };
     if let Some(&code) = ack.reason_codes.first().filter(|&&c| reason::is_error(c)) {
         p.close().await;
         return Ok((
