@@ -522,3 +522,17 @@ fn interrupted_it_still_removes_what_the_checks_retained_and_exits_130() {
         cmd::stdout(&left)
     );
 }
+
+#[test]
+fn a_broker_limit_on_messages_in_flight_is_announced_as_its_receive_maximum() {
+    let b = Broker::start(BrokerConfig::new().extra("max_inflight_messages 5"));
+    let r = run_test(&b.url("mqtt"), &["-V", "5", "--only", "receive_maximum"]);
+    let (result, detail) = &r.checks["receive_maximum"];
+    assert!(
+        detail.starts_with("broker's Receive Maximum 5;"),
+        "{detail}"
+    );
+    // Ours (2) is still exceeded by mosquitto 2.0.11, whatever its own limit.
+    assert_eq!(result, "fail", "{detail}");
+    assert_eq!(r.summary["connack_properties"]["receive_maximum"], 5);
+}
