@@ -261,8 +261,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload -d 'How to put 
 json\t'Embed JSON payloads as JSON values; otherwise as text'
 base64\t'Always base64'
 hex\t'Always hex'"
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l format -d 'Print each reply with a template instead of a record, e.g. \'{payload}\' (placeholders as in `mqtt sub --format`)' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l field -d 'Add optional fields to reply records (repeatable or comma-separated)' -r -f -a "dup\t''
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; escapes \\n \\t \\\\)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l field -d 'Add optional fields to message records (repeatable or comma-separated)' -r -f -a "dup\t''
 packet_id\t''
 payload_size\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r

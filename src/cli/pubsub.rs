@@ -294,6 +294,32 @@ pub struct SubArgs {
     #[arg(short = 'T', long, value_name = "FILTER", help_heading = "Output")]
     pub filter_out: Vec<String>,
 
+    #[command(flatten)]
+    pub print: PrintArgs,
+
+    /// Receive queue: messages held while stdout is slow before reading from the broker pauses
+    #[arg(long, default_value = "1024", value_name = "N", hide = true)]
+    pub queue: usize,
+
+    /// While QoS 0 messages stream in (a thousand a second and more), wait up to this long
+    /// before sleeping on the socket, so that each wake-up handles many messages: about a third
+    /// of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this
+    /// much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the
+    /// broker's in-flight window would idle). 0 turns it off
+    #[arg(long, default_value = "300us", value_parser = parse::duration, value_name = "DURATION", help_heading = "Output")]
+    pub coalesce: Duration,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub reconnect: ReconnectArgs,
+}
+
+/// How `sub` and `rr` print a message: a record (its payload encoding and optional fields), a
+/// `topic payload` line, or a template.
+#[derive(Debug, Args, Clone)]
+pub struct PrintArgs {
     /// How to put the payload in records: text (base64 when not UTF-8), json, base64, hex
     #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
     pub payload: PayloadFormat,
@@ -323,22 +349,4 @@ pub struct SubArgs {
         help_heading = "Output"
     )]
     pub fields: Vec<Field>,
-
-    /// Receive queue: messages held while stdout is slow before reading from the broker pauses
-    #[arg(long, default_value = "1024", value_name = "N", hide = true)]
-    pub queue: usize,
-
-    /// While QoS 0 messages stream in (a thousand a second and more), wait up to this long
-    /// before sleeping on the socket, so that each wake-up handles many messages: about a third
-    /// of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this
-    /// much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the
-    /// broker's in-flight window would idle). 0 turns it off
-    #[arg(long, default_value = "300us", value_parser = parse::duration, value_name = "DURATION", help_heading = "Output")]
-    pub coalesce: Duration,
-
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
-    #[command(flatten)]
-    pub reconnect: ReconnectArgs,
 }

@@ -3,9 +3,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::pubsub::{Field, ReconnectArgs, SourceArgs};
+use super::pubsub::{PrintArgs, ReconnectArgs, SourceArgs};
 use super::{parse, ConnectArgs};
-use crate::output::payload::PayloadFormat;
 use crate::protocol::QoS;
 
 pub const RR_EXAMPLES: &str = "\
@@ -80,45 +79,13 @@ pub struct RrArgs {
     pub timeout: Duration,
 
     #[command(flatten)]
-    pub output: ReplyOutput,
+    pub output: PrintArgs,
 
     #[command(flatten)]
     pub connect: ConnectArgs,
 
     #[command(flatten)]
     pub reconnect: ReconnectArgs,
-}
-
-/// How `rr` prints the replies (as `sub` prints messages).
-#[derive(Debug, Args, Clone)]
-pub struct ReplyOutput {
-    /// How to put the payload in records: text (base64 when not UTF-8), json, base64, hex
-    #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
-    pub payload: PayloadFormat,
-
-    /// Print each reply with a template instead of a record, e.g. '{payload}' (placeholders as
-    /// in `mqtt sub --format`)
-    #[arg(
-        long,
-        value_name = "TEMPLATE",
-        conflicts_with = "verbose",
-        help_heading = "Output"
-    )]
-    pub format: Option<String>,
-
-    /// Print `topic payload` lines instead of records
-    #[arg(short = 'v', long, help_heading = "Output")]
-    pub verbose: bool,
-
-    /// Add optional fields to reply records (repeatable or comma-separated)
-    #[arg(
-        long = "field",
-        value_enum,
-        value_delimiter = ',',
-        value_name = "FIELD",
-        help_heading = "Output"
-    )]
-    pub fields: Vec<Field>,
 }
 
 pub const REPLY_EXAMPLES: &str = "\

@@ -33,7 +33,8 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         topic::validate_filter(f)
             .map_err(|e| exit::usage(format!("'{}': {e}", crate::output::shorten(f))))?;
     }
-    let printer = Printer::new(args.format.as_deref(), args.verbose).map_err(exit::usage)?;
+    let printer =
+        Printer::new(args.print.format.as_deref(), args.print.verbose).map_err(exit::usage)?;
     let started = Instant::now();
     let deadline = args
         .timeout
@@ -172,7 +173,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                         session.send(Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
                     }
                     let time = record::now();
-                    printer.print(out.buffer(), &p, &time, (args.payload, &args.fields), None);
+                    printer.print(out.buffer(), &p, &time, (args.print.payload, &args.print.fields), None);
                     received += 1;
                     acks.push((p.packet_id, p.qos));
                     if args.count.is_some_and(|c| received >= c) {
