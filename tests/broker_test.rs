@@ -49,6 +49,31 @@ fn run_test(url: &str, args: &[&str]) -> Run {
     }
 }
 
+/// Nothing is left retained under `prefix`: a subscriber to it gets no retained message.
+#[track_caller]
+fn assert_nothing_retained(url: &str, prefix: &str) {
+    let filter = format!("{prefix}/#");
+    let left = cmd::run(
+        mqtt().args([
+            "sub",
+            "-L",
+            url,
+            "-t",
+            &filter,
+            "--retained-only",
+            "--quiet",
+            "300ms",
+        ]),
+        T,
+    );
+    cmd::assert_success(&left);
+    assert!(
+        left.stdout.is_empty(),
+        "retained messages left: {}",
+        cmd::stdout(&left)
+    );
+}
+
 /// Assert the result of each named check; a check not named must not have run.
 #[track_caller]
 fn assert_results(run: &Run, want: &[(&str, &str)]) {
@@ -132,25 +157,7 @@ fn a_default_mosquitto_checked_under_mqtt_5_and_3_1_1_gives_each_known_result_an
     assert_results(&v3, &want3);
     assert_eq!(v3.code, Some(0), "{}\n{:?}", v3.stderr, v3.checks);
     // Nothing the checks retained is left behind: a subscriber to the prefix gets nothing.
-    let left = cmd::run(
-        mqtt().args([
-            "sub",
-            "-L",
-            &url,
-            "-t",
-            &format!("{prefix}/#"),
-            "--retained-only",
-            "--quiet",
-            "300ms",
-        ]),
-        T,
-    );
-    cmd::assert_success(&left);
-    assert!(
-        left.stdout.is_empty(),
-        "retained messages left: {}",
-        cmd::stdout(&left)
-    );
+    assert_nothing_retained(&url, prefix);
 }
 
 #[test]
@@ -502,25 +509,7 @@ fn interrupted_it_still_removes_what_the_checks_retained_and_exits_130() {
     run.signal(libc::SIGINT);
     let done = run.wait(T);
     assert_eq!(done.code(), Some(130), "{}", done.stderr);
-    let left = cmd::run(
-        mqtt().args([
-            "sub",
-            "-L",
-            &url,
-            "-t",
-            "mt-sig/#",
-            "--retained-only",
-            "--quiet",
-            "300ms",
-        ]),
-        T,
-    );
-    cmd::assert_success(&left);
-    assert!(
-        left.stdout.is_empty(),
-        "retained messages left: {}",
-        cmd::stdout(&left)
-    );
+    assert_nothing_retained(&url, "mt-sig");
 }
 
 #[test]
