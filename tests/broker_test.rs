@@ -299,6 +299,27 @@ fn a_required_check_that_fails_is_exit_5_and_named() {
 }
 
 #[test]
+fn a_skipped_check_does_not_run_and_says_so() {
+    let b = Broker::plain();
+    let r = run_test(
+        &b.url("mqtt"),
+        &[
+            "-V",
+            "5",
+            "--only",
+            "retained,wildcards",
+            "--skip",
+            "retained",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_results(&r, &[("retained", "skipped"), ("wildcards", "pass")]);
+    assert_eq!(r.checks["retained"].1, "--skip");
+    // Not run: the broker never saw a subscription to its topic.
+    assert!(!b.log().contains("/retained/t"), "{}", b.log());
+}
+
+#[test]
 fn an_unknown_check_name_is_a_usage_error() {
     let out = cmd::run(
         mqtt().args(["test", "-h", "127.0.0.1", "-p", "1", "--only", "nope"]),

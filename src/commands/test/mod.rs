@@ -110,10 +110,13 @@ pub async fn run(args: TestArgs) -> Result<ExitCode> {
         ctx.max_payload = args.max_payload;
         let ctx = &ctx;
         let chosen: Vec<&Check> = all.iter().filter(|c| wanted(c, &args)).collect();
+        let skip = &args.skip;
         let runs = chosen.iter().map(|c| async move {
             let t = Instant::now();
             let (verdict, detail) = if !c.versions.contains(&version) {
                 (Verdict::Skipped, format!("not part of MQTT {version}"))
+            } else if skip.iter().any(|s| s == c.name) {
+                (Verdict::Skipped, "--skip".to_string())
             } else {
                 // A check that hangs is a failure, not a hang of the run.
                 match tokio::time::timeout(ctx.wait * 20, (c.run)(ctx)).await {
@@ -139,7 +142,9 @@ pub async fn run(args: TestArgs) -> Result<ExitCode> {
         };
         for (c, verdict, detail, took) in done {
             let required = if args.require.is_empty() {
-                c.mandatory && c.versions.contains(&version)
+                c.mandatory
+                    && c.versions.contains(&version)
+                    && !args.skip.iter().any(|s| s == c.name)
             } else {
                 args.require.iter().any(|r| r == c.name)
             };
@@ -151,15 +156,6 @@ pub async fn run(args: TestArgs) -> Result<ExitCode> {
                 detail,
                 took,
             });
-        }
-        for name in args.skip.iter() {
-            if let Some(r) = results
-                .iter_mut()
-                .rev()
-                .find(|r| r.name == name && r.version == version)
-            {
-                r.verdict = Verdict::Skipped;
-            }
         }
         tokio::select! {
             _ = ctx.clean_up() => {}
