@@ -304,6 +304,23 @@ fn a_request_without_a_response_topic_is_logged_and_skipped() {
     assert_eq!(records(&recs, "replied")[0]["outcome"], "skipped");
 }
 
+fn publish_q1(b: &Broker, topic: &str, payload: &str) {
+    cmd::assert_success(&cmd::run(
+        mqtt().args([
+            "pub",
+            "-L",
+            &b.url("mqtt"),
+            "-t",
+            topic,
+            "-q",
+            "1",
+            "-m",
+            payload,
+        ]),
+        T,
+    ));
+}
+
 fn publish(b: &Broker, topic: &str, payload: &str) {
     cmd::assert_success(&cmd::run(
         mqtt().args(["pub", "-L", &b.url("mqtt"), "-t", topic, "-m", payload]),
@@ -377,7 +394,7 @@ fn sub_idle_takes_what_is_queued_then_exits_once_quiet() {
     let b = Broker::plain();
     // A durable session with three messages queued for it.
     let url = b.url("mqtt");
-    let create = [
+    let session = [
         "sub",
         "-L",
         &url,
@@ -388,42 +405,12 @@ fn sub_idle_takes_what_is_queued_then_exits_once_quiet() {
         "-q",
         "1",
         "--no-clean",
-        "-E",
     ];
-    cmd::assert_success(&cmd::run(mqtt().args(create), T));
+    cmd::assert_success(&cmd::run(mqtt().args(session).arg("-E"), T));
     for i in 0..3 {
-        cmd::assert_success(&cmd::run(
-            mqtt().args([
-                "pub",
-                "-L",
-                &url,
-                "-t",
-                "idle/q",
-                "-q",
-                "1",
-                "-m",
-                &i.to_string(),
-            ]),
-            T,
-        ));
+        publish_q1(&b, "idle/q", &i.to_string());
     }
-    let out = cmd::run(
-        mqtt().args([
-            "sub",
-            "-L",
-            &url,
-            "-i",
-            "idle-q",
-            "-t",
-            "idle/q",
-            "-q",
-            "1",
-            "--no-clean",
-            "--idle",
-            "300ms",
-        ]),
-        T,
-    );
+    let out = cmd::run(mqtt().args(session).args(["--idle", "300ms"]), T);
     cmd::assert_success(&out);
     assert_eq!(cmd::json_lines(&out.stdout).len(), 3);
     // From the start: nothing comes at all, exit 0 after the quiet time.
