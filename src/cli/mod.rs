@@ -9,6 +9,7 @@ use crate::protocol::{QoS, Version};
 
 pub mod address;
 pub mod bench;
+pub mod codec;
 mod connect;
 pub mod generate;
 pub mod help;

@@ -5,6 +5,8 @@ use std::time::Duration;
 use clap::{ArgGroup, Args};
 
 use super::{parse, ConnectArgs};
+use super::codec::SchemaArgs;
+pub use crate::output::codec::Codec;
 pub use crate::output::message::Field;
 use crate::output::payload::PayloadFormat;
 use crate::protocol::QoS;
@@ -131,6 +133,11 @@ pub struct SourceArgs {
     /// Decode -m from base64 or hex first
     #[arg(long, value_enum, requires = "message", conflicts_with_all = ["file", "stdin", "lines", "null", "jsonl", "payload_size"], help_heading = "Message")]
     pub encoding: Option<Encoding>,
+
+    /// Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it
+    /// encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug
+    #[arg(long, value_enum, value_name = "CODEC", conflicts_with_all = ["encoding", "null", "jsonl", "payload_size"], help_heading = "Payload codecs")]
+    pub encode: Option<Codec>,
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +188,9 @@ pub struct PubArgs {
 
     #[command(flatten)]
     pub properties: MessageProperties,
+
+    #[command(flatten)]
+    pub schema: SchemaArgs,
 
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -297,6 +307,14 @@ pub struct SubArgs {
     #[command(flatten)]
     pub print: PrintArgs,
 
+    /// With Sparkplug B decoding: report on stderr each sequence gap (seq 0-255 per edge node)
+    /// and each NDEATH whose bdSeq does not match its NBIRTH's
+    #[arg(long, help_heading = "Payload codecs")]
+    pub sparkplug_check: bool,
+
+    #[command(flatten)]
+    pub schema: SchemaArgs,
+
     /// Receive queue: messages held while stdout is slow before reading from the broker pauses
     #[arg(long, default_value = "1024", value_name = "N", hide = true)]
     pub queue: usize,
@@ -320,14 +338,17 @@ pub struct SubArgs {
 /// `topic payload` line, or a template.
 #[derive(Debug, Args, Clone)]
 pub struct PrintArgs {
-    /// How to put the payload in records: text (base64 when not UTF-8), json, base64, hex
+    /// How to put the payload in records: text (base64 when not UTF-8), json, base64, hex, or
+    /// decoded to JSON: cbor, msgpack, protobuf, sparkplug, auto
     #[arg(long, value_enum, default_value = "text", help_heading = "Output")]
     pub payload: PayloadFormat,
 
     /// Print each message with a template instead of a record, e.g. '{topic} {payload}'
     /// (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos,
     /// retain, dup, packet_id, json, and every property by name, e.g. {content_type},
-    /// {user_properties}, {user_property:KEY}; escapes \n \t \\)
+    /// {user_properties}, {user_property:KEY}; the decoded payload: {decoded},
+    /// {payload.metrics[0].value}; Sparkplug topic fields: {group_id}, {message_type},
+    /// {edge_node_id}, {device_id}; escapes \n \t \\)
     #[arg(
         long,
         value_name = "TEMPLATE",

@@ -82,6 +82,9 @@ pub struct RrArgs {
     pub output: PrintArgs,
 
     #[command(flatten)]
+    pub schema: super::codec::SchemaArgs,
+
+    #[command(flatten)]
     pub connect: ConnectArgs,
 
     #[command(flatten)]

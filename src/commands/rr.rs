@@ -101,14 +101,23 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
             "--correlation-data gives every request the same data: use --max-inflight 1",
         ));
     }
-    let printer =
-        Printer::new(args.output.format.as_deref(), args.output.verbose).map_err(exit::usage)?;
+    let codecs = args.schema.codecs_for(
+        args.source.encode == Some(crate::output::codec::Codec::Protobuf)
+            || args.output.payload == crate::output::payload::PayloadFormat::Protobuf,
+        "protobuf",
+    )?;
+    let mut printer = Printer::new(
+        args.output.format.as_deref(),
+        args.output.verbose,
+        crate::output::codec::Decoder::new(args.output.payload, codecs.clone(), false),
+    )
+    .map_err(exit::usage)?;
     // MQTT 5: ask the broker for Response Information (a topic base it allows us to use).
     if opts.connect.version == Version::V5 {
         opts.connect.properties.request_response_information = Some(1);
     }
     let fixed = tokio::select! {
-        r = source::fixed_payload(&args.source) => r?,
+        r = source::fixed_payload(&args.source, &codecs) => r?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the request; nothing was sent")),
     };
     let wait = args.timeout;
@@ -219,7 +228,13 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
             args.interval,
         ))
     } else if args.source.lines {
-        tokio::spawn(source::read_lines(tx, template, args.interval, limit))
+        tokio::spawn(source::read_lines(
+            tx,
+            template,
+            args.interval,
+            limit,
+            args.source.encode.map(|c| (c, codecs.clone())),
+        ))
     } else {
         tokio::spawn(source::read_jsonl(
             tx,
@@ -227,6 +242,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
             session.version,
             args.interval,
             limit,
+            codecs.clone(),
         ))
     };
 
@@ -278,7 +294,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
                     req.got += 1;
                     let answers = Answers { request_seq: req.seq, latency: req.sent.elapsed() };
                     let time = record::now();
-                    printer.print(out.buffer(), &p, &time, (args.output.payload, &args.output.fields), Some(answers));
+                    printer.print(out.buffer(), &p, &time, &args.output.fields, Some(answers));
                     if req.got >= args.replies {
                         pending.remove(&key);
                         counts.answered += 1;

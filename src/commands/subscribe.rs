@@ -9,8 +9,10 @@ use bytes::Bytes;
 use super::{connecting, signals};
 use crate::cli::SubArgs;
 use crate::exit;
+use crate::output::codec::Decoder;
+use crate::output::payload::PayloadFormat;
 use crate::output::printer::Printer;
-use crate::output::{record, ThreadedOutput};
+use crate::output::{diag, record, ThreadedOutput};
 use crate::protocol::{
     reason, topic, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions, Subscribe,
     Unsubscribe, Version,
@@ -24,6 +26,29 @@ enum Stop {
     Signal,
 }
 
+/// How payloads are decoded: `--payload`, the Protobuf schema, and `--sparkplug-check`
+/// (which decodes Sparkplug B topics when `--payload` is left at text).
+fn decoder(args: &SubArgs) -> Result<Decoder> {
+    let mut format = args.print.payload;
+    if args.sparkplug_check {
+        match format {
+            PayloadFormat::Text => format = PayloadFormat::Auto,
+            PayloadFormat::Sparkplug | PayloadFormat::Auto => {}
+            other => {
+                return Err(exit::usage(format!(
+                    "--sparkplug-check needs --payload sparkplug or auto, not {}",
+                    clap::ValueEnum::to_possible_value(&other)
+                        .map_or("?".into(), |v| v.get_name().to_string())
+                )))
+            }
+        }
+    }
+    let codecs = args
+        .schema
+        .codecs_for(format == PayloadFormat::Protobuf, "--payload")?;
+    Ok(Decoder::new(format, codecs, args.sparkplug_check))
+}
+
 pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut signals = signals::Signals::new();
     let opts = args.connect.options()?;
@@ -33,8 +58,12 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         topic::validate_filter(f)
             .map_err(|e| exit::usage(format!("'{}': {e}", crate::output::shorten(f))))?;
     }
-    let printer =
-        Printer::new(args.print.format.as_deref(), args.print.verbose).map_err(exit::usage)?;
+    let mut printer = Printer::new(
+        args.print.format.as_deref(),
+        args.print.verbose,
+        decoder(&args)?,
+    )
+    .map_err(exit::usage)?;
     let started = Instant::now();
     let deadline = args
         .timeout
@@ -173,7 +202,9 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                         session.send(Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
                     }
                     let time = record::now();
-                    printer.print(out.buffer(), &p, &time, (args.print.payload, &args.print.fields), None);
+                    for warning in printer.print(out.buffer(), &p, &time, &args.print.fields, None) {
+                        diag::warning(&warning);
+                    }
                     received += 1;
                     acks.push((p.packet_id, p.qos));
                     if args.count.is_some_and(|c| received >= c) {

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
+use super::codec::{Codec, Codecs, Decoded};
 use super::payload::{self, PayloadFormat};
 use super::{properties, shorten};
 use crate::protocol::{topic, Publish, QoS, Version};
@@ -32,7 +33,7 @@ pub struct Answers {
 struct Record<'a> {
     p: &'a Publish,
     time: &'a str,
-    format: PayloadFormat,
+    decoded: &'a Decoded,
     fields: &'a [Field],
     answers: Option<Answers>,
 }
@@ -56,19 +57,43 @@ impl Serialize for Record<'_> {
                 Field::PayloadSize => m.serialize_entry("payload_size", &p.payload.len())?,
             }
         }
+        let format = match self.decoded {
+            Decoded::Plain(format) => *format,
+            Decoded::Value {
+                value,
+                encoding,
+                fields,
+            } => {
+                m.serialize_entry("payload", value)?;
+                m.serialize_entry("encoding", encoding)?;
+                for (k, v) in fields {
+                    m.serialize_entry(k, v)?;
+                }
+                return self.end(m);
+            }
+            Decoded::Failed { error, fields } => {
+                m.serialize_entry("payload", &payload::base64(&p.payload))?;
+                m.serialize_entry("encoding", "base64")?;
+                m.serialize_entry("decode_error", error)?;
+                for (k, v) in fields {
+                    m.serialize_entry(k, v)?;
+                }
+                return self.end(m);
+            }
+        };
         // Text payloads (the common case) are written without a copy; JSON ones as sent.
-        let raw = match self.format {
+        let raw = match format {
             PayloadFormat::Json => payload::json_raw(&p.payload),
             _ => None,
         };
-        match (self.format, std::str::from_utf8(&p.payload), raw) {
+        match (format, std::str::from_utf8(&p.payload), raw) {
             (PayloadFormat::Text, Ok(text), _) => m.serialize_entry("payload", text)?,
             (_, _, Some(raw)) => {
                 m.serialize_entry("payload", &raw)?;
                 m.serialize_entry("encoding", "json")?;
             }
             _ => {
-                let format = match self.format {
+                let format = match format {
                     PayloadFormat::Json => PayloadFormat::Text,
                     f => f,
                 };
@@ -79,6 +104,14 @@ impl Serialize for Record<'_> {
                 }
             }
         }
+        self.end(m)
+    }
+}
+
+impl Record<'_> {
+    /// The keys after the payload's: properties, and what a reply answers.
+    fn end<M: SerializeMap>(&self, mut m: M) -> Result<M::Ok, M::Error> {
+        let p = self.p;
         if p.properties != Default::default() {
             m.serialize_entry("properties", &properties::Json(&p.properties))?;
         }
@@ -92,15 +125,16 @@ impl Serialize for Record<'_> {
 
 /// Append the record of `p` and a newline to `out`.
 pub fn write(out: &mut Vec<u8>, p: &Publish, time: &str, format: PayloadFormat, fields: &[Field]) {
-    write_answer(out, p, time, format, fields, None);
+    write_answer(out, p, time, &Decoded::Plain(format), fields, None);
 }
 
-/// Append the record of `p`, with what it answers when it is a reply of `mqtt rr`.
+/// Append the record of `p` with its payload as decoded, and what it answers when it is a
+/// reply of `mqtt rr`.
 pub fn write_answer(
     out: &mut Vec<u8>,
     p: &Publish,
     time: &str,
-    format: PayloadFormat,
+    decoded: &Decoded,
     fields: &[Field],
     answers: Option<Answers>,
 ) {
@@ -110,7 +144,7 @@ pub fn write_answer(
         &Record {
             p,
             time,
-            format,
+            decoded,
             fields,
             answers,
         },
@@ -120,10 +154,14 @@ pub fn write_answer(
 
 /// The record as a string (no newline).
 pub fn to_json(p: &Publish, time: &str, format: PayloadFormat, fields: &[Field]) -> String {
+    to_json_decoded(p, time, &Decoded::Plain(format), fields)
+}
+
+pub fn to_json_decoded(p: &Publish, time: &str, decoded: &Decoded, fields: &[Field]) -> String {
     serde_json::to_string(&Record {
         p,
         time,
-        format,
+        decoded,
         fields,
         answers: None,
     })
@@ -137,6 +175,7 @@ pub fn read(
     line: &[u8],
     template: &Publish,
     version: Version,
+    codecs: &Codecs,
 ) -> std::result::Result<Publish, String> {
     let v: Value = serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let Value::Object(m) = v else {
@@ -170,13 +209,21 @@ pub fn read(
         Some(Value::Null) | None => None,
         Some(_) => return Err("\"encoding\" must be a string".into()),
     };
-    p.payload = match encoding {
+    p.payload = match (encoding, encoding.and_then(Codec::from_name)) {
         // The payload's JSON text exactly as it stands in the record: no number is rounded
         // and no duplicate key merged on the way through.
-        Some("json") => {
+        (Some("json"), _) => {
             let raw: RawPayload =
                 serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
             Bytes::from(raw.payload.map_or("null", |r| r.get()).as_bytes().to_vec())
+        }
+        (Some(name), Some(codec)) => {
+            let body = m.get("payload").unwrap_or(&Value::Null);
+            Bytes::from(
+                codecs
+                    .encode(codec, body)
+                    .map_err(|e| format!("payload ({name}): {e}"))?,
+            )
         }
         _ => {
             let body = m.get("payload").unwrap_or(&Value::Null);
@@ -249,6 +296,7 @@ mod tests {
                 ..Publish::default()
             },
             Version::V5,
+            &Codecs::default(),
         )
     }
 
@@ -370,7 +418,7 @@ mod tests {
         use crate::protocol::Packet;
         for (p, format) in bridge_messages() {
             let record = to_json(&p, "T", format, &[Field::PacketId, Field::PayloadSize]);
-            let back = read(record.as_bytes(), &Publish::default(), Version::V5)
+            let back = read(record.as_bytes(), &Publish::default(), Version::V5, &Codecs::default())
                 .unwrap_or_else(|e| panic!("{record}: {e}"));
             assert_eq!(back, p, "{record}");
             // What the bridge sends is a valid PUBLISH that decodes to itself, and `sub` on
@@ -418,7 +466,7 @@ mod tests {
             record.contains(r#""subscription_identifiers":[7]"#),
             "{record}"
         );
-        let back = read(record.as_bytes(), &Publish::default(), Version::V5).unwrap();
+        let back = read(record.as_bytes(), &Publish::default(), Version::V5, &Codecs::default()).unwrap();
         assert_eq!(&back.payload[..], br#"{"a":[1,2],"s":"x y"}"#);
         assert!(back.properties.subscription_identifiers.is_empty());
         assert_eq!(back.properties.content_type.as_deref(), Some("c"));

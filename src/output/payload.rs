@@ -15,6 +15,17 @@ pub enum PayloadFormat {
     Base64,
     /// Always hex
     Hex,
+    /// Decode CBOR to JSON
+    Cbor,
+    /// Decode MessagePack to JSON
+    Msgpack,
+    /// Decode Protobuf to JSON with the schema of --proto or --descriptor-set and --message
+    Protobuf,
+    /// Decode Sparkplug B to JSON (topic fields, metric names from births)
+    Sparkplug,
+    /// By content type and topic: Sparkplug B on spBv1.0/ topics, CBOR, MessagePack or
+    /// Protobuf by MQTT 5 content type, else JSON, text or base64
+    Auto,
 }
 
 /// The JSON value of a payload and the `encoding` to name, if any.
@@ -26,7 +37,7 @@ pub fn encode(bytes: &[u8], format: PayloadFormat) -> (Value, Option<&'static st
             Ok(v) => (v, Some("json")),
             Err(_) => encode(bytes, PayloadFormat::Text),
         },
-        PayloadFormat::Text => match std::str::from_utf8(bytes) {
+        _ => match std::str::from_utf8(bytes) {
             Ok(s) => (Value::String(s.to_string()), None),
             Err(_) => (Value::String(base64(bytes)), Some("base64")),
         },
@@ -47,7 +58,7 @@ pub fn decode(value: &Value, encoding: Option<&str>) -> Result<Vec<u8>, String> 
             Err("payload must be a string for this encoding".into())
         }
         (Some(other), _) => Err(format!(
-            "unknown encoding '{other}' (expected base64, hex or json)"
+            "unknown encoding '{other}' (expected base64, hex, json, cbor, msgpack, protobuf or sparkplug)"
         )),
     }
 }

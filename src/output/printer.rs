@@ -1,47 +1,61 @@
 //! How `sub` and `rr` print a message: a `message` record, a `topic payload` line (`-v`), or
-//! a `--format` template.
+//! a `--format` template; with the payload decoded as `--payload` says.
+use super::codec::{Decoded, Decoder};
 use super::message::{self, Answers, Field};
-use super::payload::PayloadFormat;
 use super::template::Template;
 use crate::protocol::Publish;
 
-pub enum Printer {
+enum Kind {
     Record,
     Verbose,
     Template(Template),
 }
 
+pub struct Printer {
+    kind: Kind,
+    decoder: Decoder,
+}
+
 impl Printer {
     /// `--format` wins over `-v`, which wins over records; a malformed template is an error.
-    pub fn new(format: Option<&str>, verbose: bool) -> Result<Printer, String> {
-        Ok(match (format, verbose) {
-            (Some(t), _) => Printer::Template(Template::parse(t)?),
-            (None, true) => Printer::Verbose,
-            (None, false) => Printer::Record,
-        })
+    pub fn new(format: Option<&str>, verbose: bool, decoder: Decoder) -> Result<Printer, String> {
+        let kind = match (format, verbose) {
+            (Some(t), _) => Kind::Template(Template::parse(t)?),
+            (None, true) => Kind::Verbose,
+            (None, false) => Kind::Record,
+        };
+        Ok(Printer { kind, decoder })
     }
 
-    /// Append `p` (received at `time`) to `out`, a line with its newline.
+    /// Append `p` (received at `time`) to `out`, a line with its newline. Returns what
+    /// `--sparkplug-check` found wrong, for stderr.
     pub fn print(
-        &self,
+        &mut self,
         out: &mut Vec<u8>,
         p: &Publish,
         time: &str,
-        (payload, fields): (PayloadFormat, &[Field]),
+        fields: &[Field],
         answers: Option<Answers>,
-    ) {
-        match self {
-            Printer::Record => message::write_answer(out, p, time, payload, fields, answers),
-            Printer::Verbose => {
+    ) -> Vec<String> {
+        let (decoded, warnings) = self.decoder.decode(p);
+        match &self.kind {
+            Kind::Record => message::write_answer(out, p, time, &decoded, fields, answers),
+            Kind::Verbose => {
                 out.extend_from_slice(p.topic.as_bytes());
                 out.push(b' ');
-                out.extend_from_slice(&p.payload);
+                match &decoded {
+                    Decoded::Value { value, .. } => {
+                        let _ = serde_json::to_writer(&mut *out, value);
+                    }
+                    _ => out.extend_from_slice(&p.payload),
+                }
                 out.push(b'\n');
             }
-            Printer::Template(t) => {
-                t.render(p, time, out);
+            Kind::Template(t) => {
+                t.render(p, time, &decoded, out);
                 out.push(b'\n');
             }
         }
+        warnings
     }
 }

@@ -1,7 +1,13 @@
 //! `sub --format` templates: `{placeholder}` fields, `\n` `\t` `\\` escapes, `{{` `}}` braces.
 //! Parsed once before connecting (an unknown placeholder is a usage error), rendered per message.
+//! `{payload.PATH}` reaches into the decoded payload (`--payload cbor|msgpack|protobuf|
+//! sparkplug|auto`, or a JSON payload): `{payload.metrics[0].value}`, `{payload.a.b}`; a string
+//! prints as itself, anything else as compact JSON, a missing path as nothing.
 use base64::Engine as _;
 
+use serde_json::Value;
+
+use super::codec::Decoded;
 use super::{payload, properties};
 use crate::protocol::Publish;
 
@@ -21,6 +27,18 @@ enum Part {
     Json,
     UserProperty(String),
     Property(String),
+    /// `{decoded}`: the payload as the record holds it, compact JSON.
+    Decoded,
+    /// `{payload.PATH}`.
+    Path(Vec<Step>),
+    /// `{group_id}` and the other fields the topic gives a decoded record.
+    TopicField(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -79,8 +97,17 @@ impl Template {
     }
 
     /// Render one message (a newline is not added).
-    pub fn render(&self, p: &Publish, time: &str, out: &mut Vec<u8>) {
+    pub fn render(&self, p: &Publish, time: &str, decoded: &Decoded, out: &mut Vec<u8>) {
         let mut props = None;
+        let mut json_payload: Option<Option<Value>> = None;
+        let mut value = |p: &Publish| -> Option<Value> {
+            match decoded {
+                Decoded::Value { value, .. } => Some(value.clone()),
+                _ => json_payload
+                    .get_or_insert_with(|| serde_json::from_slice(&p.payload).ok())
+                    .clone(),
+            }
+        };
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.extend_from_slice(t.as_bytes()),
@@ -99,8 +126,33 @@ impl Template {
                 Part::Dup => out.extend_from_slice(if p.dup { b"1" } else { b"0" }),
                 Part::PacketId => out.extend_from_slice(p.packet_id.to_string().as_bytes()),
                 Part::Json => {
-                    let line = super::message::to_json(p, time, payload::PayloadFormat::Text, &[]);
+                    let line = super::message::to_json_decoded(p, time, decoded, &[]);
                     out.extend_from_slice(line.as_bytes());
+                }
+                Part::Decoded => match decoded {
+                    Decoded::Value { value, .. } => put(out, value, true),
+                    _ => {
+                        let record = super::message::to_json_decoded(p, time, decoded, &[]);
+                        if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&record) {
+                            if let Some(v) = m.get("payload") {
+                                put(out, v, true);
+                            }
+                        }
+                    }
+                },
+                Part::Path(steps) => {
+                    if let Some(v) = value(p) {
+                        if let Some(v) = walk(&v, steps) {
+                            put(out, v, false);
+                        }
+                    }
+                }
+                Part::TopicField(name) => {
+                    if let Decoded::Value { fields, .. } | Decoded::Failed { fields, .. } = decoded {
+                        if let Some(v) = fields.get(name) {
+                            put(out, v, false);
+                        }
+                    }
                 }
                 Part::UserProperty(key) => {
                     if let Some((_, v)) =
@@ -122,8 +174,60 @@ impl Template {
     }
 }
 
+/// A string as itself (or quoted, as JSON, when `json`), anything else as compact JSON.
+fn put(out: &mut Vec<u8>, v: &Value, json: bool) {
+    match v {
+        Value::String(s) if !json => out.extend_from_slice(s.as_bytes()),
+        v => out.extend_from_slice(v.to_string().as_bytes()),
+    }
+}
+
+fn walk<'a>(mut v: &'a Value, steps: &[Step]) -> Option<&'a Value> {
+    for step in steps {
+        v = match step {
+            Step::Key(k) => v.get(k.as_str())?,
+            Step::Index(i) => v.get(*i)?,
+        };
+    }
+    Some(v)
+}
+
+/// `a.b[0].c` (after `payload.`); a key may be quoted in brackets: `["a key"]`.
+fn path(s: &str) -> Result<Vec<Step>, String> {
+    let bad = || format!("bad path 'payload.{s}' in --format (e.g. payload.metrics[0].value)");
+    let mut steps = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let close = r.find(']').ok_or_else(bad)?;
+            let inner = &r[..close];
+            steps.push(match inner.strip_prefix('"').and_then(|i| i.strip_suffix('"')) {
+                Some(key) => Step::Key(key.to_string()),
+                None => Step::Index(inner.parse().map_err(|_| bad())?),
+            });
+            rest = &r[close + 1..];
+        } else {
+            let r = rest.strip_prefix('.').unwrap_or(rest);
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if end == 0 {
+                return Err(bad());
+            }
+            steps.push(Step::Key(r[..end].to_string()));
+            rest = &r[end..];
+        }
+    }
+    Ok(steps)
+}
+
+const TOPIC_FIELDS: [&str; 5] = ["group_id", "message_type", "edge_node_id", "device_id", "host_id"];
+
 fn placeholder(name: &str) -> Result<Part, String> {
     Ok(match name {
+        "decoded" => Part::Decoded,
+        n if n.starts_with("payload.") || n.starts_with("payload[") => {
+            Part::Path(path(&n["payload".len()..])?)
+        }
+        n if TOPIC_FIELDS.contains(&n) => Part::TopicField(n.to_string()),
         "time" => Part::Time,
         "topic" => Part::Topic,
         "payload" => Part::Payload,
@@ -171,7 +275,9 @@ mod tests {
 
     fn render(t: &str) -> String {
         let mut out = Vec::new();
-        Template::parse(t).unwrap().render(&msg(), "T", &mut out);
+        Template::parse(t)
+            .unwrap()
+            .render(&msg(), "T", &Decoded::Plain(payload::PayloadFormat::Text), &mut out);
         String::from_utf8(out).unwrap()
     }
 

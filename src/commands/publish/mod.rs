@@ -105,8 +105,12 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     }
     // Everything that can be checked is checked before connecting; reading waits for no
     // more than a signal.
+    let codecs = args.schema.codecs_for(
+        args.source.encode == Some(crate::output::codec::Codec::Protobuf),
+        "--encode",
+    )?;
     let fixed = tokio::select! {
-        r = source::fixed_payload(&args.source) => r?,
+        r = source::fixed_payload(&args.source, &codecs) => r?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the message; nothing was published")),
     };
 
@@ -144,6 +148,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             template.clone(),
             interval,
             limit.clone(),
+            args.source.encode.map(|c| (c, codecs.clone())),
         ))
     } else {
         tokio::spawn(source::read_jsonl(
@@ -152,6 +157,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             opts.connect.version,
             interval,
             limit.clone(),
+            codecs.clone(),
         ))
     };
 

@@ -11,6 +11,7 @@ use crate::cli::pubsub::Encoding;
 use crate::cli::pubsub::SourceArgs;
 use crate::commands::input;
 use crate::exit;
+use crate::output::codec::{Codec, Codecs};
 use crate::output::message::read as message_from_record;
 use crate::output::payload;
 use crate::protocol::{Publish, Version};
@@ -31,7 +32,33 @@ pub type Item = std::result::Result<Message, InputError>;
 
 /// The payload of -m, -f, -s, -n or --payload-size; None for the streaming sources. Files
 /// and standard input are read only up to the largest payload MQTT can carry.
-pub async fn fixed_payload(args: &SourceArgs) -> Result<Option<Bytes>> {
+pub async fn fixed_payload(args: &SourceArgs, codecs: &Codecs) -> Result<Option<Bytes>> {
+    let payload = plain_fixed_payload(args).await?;
+    match (payload, args.encode) {
+        (Some(json), Some(codec)) => {
+            let what = match (&args.message, &args.file) {
+                (Some(_), _) => "-m".to_string(),
+                (None, Some(f)) => format!("-f {}", f.display()),
+                (None, None) => "-s".to_string(),
+            };
+            encode(&json, codec, codecs)
+                .map(|b| Some(Bytes::from(b)))
+                .map_err(|e| exit::usage(format!("{what}: {e}")))
+        }
+        (payload, _) => Ok(payload),
+    }
+}
+
+/// JSON text encoded with `codec`; the error names the problem.
+fn encode(json: &[u8], codec: Codec, codecs: &Codecs) -> std::result::Result<Vec<u8>, String> {
+    let value: serde_json::Value = serde_json::from_slice(json)
+        .map_err(|e| format!("--encode {} takes JSON: {e}", codec.name()))?;
+    codecs
+        .encode(codec, &value)
+        .map_err(|e| format!("{}: {e}", codec.name()))
+}
+
+async fn plain_fixed_payload(args: &SourceArgs) -> Result<Option<Bytes>> {
     if let Some(m) = &args.message {
         let bytes = match args.encoding {
             None => m.clone().into_bytes(),
@@ -138,16 +165,27 @@ async fn read_stdin_lines(
     }
 }
 
-/// `-l`: every line is a payload, an empty one too.
+/// `-l`: every line is a payload, an empty one too; with `--encode`, every line is JSON to
+/// encode (blank lines are skipped).
 pub async fn read_lines(
     tx: mpsc::Sender<Item>,
     template: Publish,
     interval: Option<Duration>,
     limit: input::Limit,
+    encode_with: Option<(Codec, Codecs)>,
 ) {
-    read_stdin_lines(tx, interval, limit, false, |seq, line| {
+    let encoded = encode_with.is_some();
+    read_stdin_lines(tx, interval, limit, encoded, |seq, line| {
+        let payload = match &encode_with {
+            None => line,
+            Some(_) if line.iter().all(|b| b.is_ascii_whitespace()) => return None,
+            Some((codec, codecs)) => match encode(&line, *codec, codecs) {
+                Ok(bytes) => bytes,
+                Err(message) => return Some(Err(InputError { seq, message })),
+            },
+        };
         let publish = Box::new(Publish {
-            payload: Bytes::from(line),
+            payload: Bytes::from(payload),
             ..template.clone()
         });
         Some(Ok(Message { seq, publish }))
@@ -162,12 +200,13 @@ pub async fn read_jsonl(
     version: Version,
     interval: Option<Duration>,
     limit: input::Limit,
+    codecs: Codecs,
 ) {
     read_stdin_lines(tx, interval, limit, true, |seq, line| {
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             return None;
         }
-        Some(match message_from_record(&line, &template, version) {
+        Some(match message_from_record(&line, &template, version, &codecs) {
             Ok(publish) => Ok(Message {
                 seq,
                 publish: Box::new(publish),
