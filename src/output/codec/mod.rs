@@ -192,3 +192,6 @@ impl Decoder {
         None
     }
 }
+
+#[cfg(test)]
+mod codec_tests;

@@ -93,15 +93,6 @@ pub fn payload_from_json(v: &Value) -> Result<Payload, String> {
 
 fn metric_from_json(v: &Value, what: &str) -> Result<Metric, String> {
     let o = object(v, what)?;
-    check_keys(
-        o,
-        &[
-            "name", "alias", "timestamp", "timestamp_iso", "datatype", "dataType",
-            "is_historical", "is_transient", "is_null", "metadata", "properties", "value",
-            "value_iso", "from_birth", "extension",
-        ],
-        what,
-    )?;
     let learned: Vec<&str> = match o.get("from_birth") {
         Some(Value::Array(keys)) => keys.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
@@ -114,6 +105,15 @@ fn metric_from_json(v: &Value, what: &str) -> Result<Metric, String> {
         Some(n) => format!("{what} ({n})"),
         None => what.to_string(),
     };
+    check_keys(
+        o,
+        &[
+            "name", "alias", "timestamp", "timestamp_iso", "datatype", "dataType",
+            "is_historical", "is_transient", "is_null", "metadata", "properties", "value",
+            "value_iso", "from_birth", "extension",
+        ],
+        &what,
+    )?;
     let given_datatype = opt_datatype(o, &["datatype", "dataType"])?;
     let datatype = match learned.contains(&"datatype") {
         true => None,

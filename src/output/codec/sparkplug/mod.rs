@@ -37,3 +37,6 @@ pub fn decode_on(host: &mut Host, topic: &Topic, bytes: &[u8]) -> Result<(Value,
 pub fn encode(v: &Value) -> Result<Vec<u8>, String> {
     Ok(from_json::payload_from_json(v)?.encode_to_vec())
 }
+
+#[cfg(test)]
+mod sparkplug_tests;
