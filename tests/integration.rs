@@ -4,6 +4,7 @@ mod support;
 
 mod bench;
 mod broker_test;
+mod codecs;
 mod conn;
 mod crash;
 mod faults;

@@ -40,7 +40,7 @@ impl Schema {
             Some(path) => (read_descriptor_set(path)?, None),
             None => compile(&source.protos, &source.includes)?,
         };
-        let candidates: Vec<String> = pool
+        let mut candidates: Vec<String> = pool
             .all_messages()
             .filter(|m| {
                 own_files
@@ -50,13 +50,14 @@ impl Schema {
             .filter(|m| m.parent_message().is_none() && !m.is_map_entry())
             .map(|m| m.full_name().to_string())
             .collect();
+        candidates.sort();
         let name = match (&source.message, candidates.as_slice()) {
             (Some(name), _) => name.trim_start_matches('.').to_string(),
             (None, [only]) => only.clone(),
             (None, []) => return Err("the schema defines no message type".into()),
             (None, several) => {
                 return Err(format!(
-                    "the schema defines {} message types: name one with --message ({})",
+                    "the schema defines {} message types: name one with --proto-message ({})",
                     several.len(),
                     list(several)
                 ))
@@ -64,7 +65,7 @@ impl Schema {
         };
         let message = pool.get_message_by_name(&name).ok_or_else(|| {
             format!(
-                "--message {name}: no such message type in the schema (it has {})",
+                "--proto-message {name}: no such message type in the schema (it has {})",
                 list(&candidates)
             )
         })?;
