@@ -6,6 +6,7 @@
 #   bench/compare.sh bench           # only the `mqtt bench` section
 #   bench/compare.sh core            # the figures a change to the client core must keep
 #   bench/compare.sh rr              # `mqtt rr` vs mosquitto_rr, and pipelined rr/reply
+#   bench/compare.sh codecs          # `sub --payload sparkplug` vs `--payload base64`
 #   TRIALS=5 bench/compare.sh bench  # more trials (the cores may be shared with other work)
 #
 # Each section is a function named section_<name>; add new comparisons as new sections.
@@ -296,6 +297,9 @@ source "$ROOT/bench/pubsub.sh"
 # Request/response: `mqtt rr` against mosquitto_rr, and pipelined.
 # shellcheck source=bench/rr.sh
 source "$ROOT/bench/rr.sh"
+# Payload codecs: Sparkplug B decoding against base64 on the same stream.
+# shellcheck source=bench/codecs.sh
+source "$ROOT/bench/codecs.sh"
 
 main() {
     local sections=("$@")

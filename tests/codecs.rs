@@ -36,7 +36,11 @@ fn each_schemaless_codec_published_with_encode_comes_back_as_the_same_json() {
     let text = value.to_string();
     for codec in ["cbor", "msgpack"] {
         let topic = format!("codec/{codec}");
-        let sub = spawn_sub(&b, &format!("sub-{codec}"), &["-t", &topic, "--payload", codec, "-C", "1"]);
+        let sub = spawn_sub(
+            &b,
+            &format!("sub-{codec}"),
+            &["-t", &topic, "--payload", codec, "-C", "1"],
+        );
         publish(&b, &["-t", &topic, "--encode", codec, "-m", &text]);
         let (msgs, _) = messages(sub);
         assert_eq!(msgs[0]["encoding"], codec);
@@ -47,9 +51,22 @@ fn each_schemaless_codec_published_with_encode_comes_back_as_the_same_json() {
 #[test]
 fn lines_and_files_of_json_are_encoded_one_message_each() {
     let b = Broker::plain();
-    let sub = spawn_sub(&b, "sub-lines", &["-t", "codec/lines", "--payload", "cbor", "-C", "3"]);
+    let sub = spawn_sub(
+        &b,
+        "sub-lines",
+        &["-t", "codec/lines", "--payload", "cbor", "-C", "3"],
+    );
     let out = cmd::run_with_stdin(
-        mqtt().args(["pub", "-L", &b.url("mqtt"), "-t", "codec/lines", "-l", "--encode", "cbor"]),
+        mqtt().args([
+            "pub",
+            "-L",
+            &b.url("mqtt"),
+            "-t",
+            "codec/lines",
+            "-l",
+            "--encode",
+            "cbor",
+        ]),
         b"1\n\n\"two\"\n[3]\n",
         T,
     );
@@ -98,28 +115,72 @@ fn protobuf_with_a_proto_importing_another_goes_through_the_broker_both_ways() {
     let sub = spawn_sub(
         &b,
         "sub-proto",
-        &[&["-t", "codec/proto", "--payload", "protobuf", "-C", "1"][..], &schema].concat(),
+        &[
+            &["-t", "codec/proto", "--payload", "protobuf", "-C", "1"][..],
+            &schema,
+        ]
+        .concat(),
     );
     publish(
         &b,
-        &[&["-t", "codec/proto", "--encode", "protobuf", "-m", &value.to_string()][..], &schema].concat(),
+        &[
+            &[
+                "-t",
+                "codec/proto",
+                "--encode",
+                "protobuf",
+                "-m",
+                &value.to_string(),
+            ][..],
+            &schema,
+        ]
+        .concat(),
     );
     let (msgs, _) = messages(sub);
     assert_eq!(msgs[0]["encoding"], "protobuf");
     assert_eq!(msgs[0]["payload"], value);
     // Two message types and no --proto-message: a usage error that lists them.
     let out = cmd::run(
-        mqtt().args(["sub", "-L", &b.url("mqtt"), "-t", "x", "--payload", "protobuf", "--proto"])
+        mqtt()
+            .args([
+                "sub",
+                "-L",
+                &b.url("mqtt"),
+                "-t",
+                "x",
+                "--payload",
+                "protobuf",
+                "--proto",
+            ])
             .arg(&proto)
             .args(["--proto-path", &include]),
         T,
     );
     cmd::assert_code(&out, 2);
-    assert!(cmd::stderr(&out).contains("app.v1.Other, app.v1.Reading"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("app.v1.Other, app.v1.Reading"),
+        "{}",
+        cmd::describe(&out)
+    );
     // Protobuf with no schema at all.
-    let out = cmd::run(mqtt().args(["sub", "-L", &b.url("mqtt"), "-t", "x", "--payload", "protobuf"]), T);
+    let out = cmd::run(
+        mqtt().args([
+            "sub",
+            "-L",
+            &b.url("mqtt"),
+            "-t",
+            "x",
+            "--payload",
+            "protobuf",
+        ]),
+        T,
+    );
     cmd::assert_code(&out, 2);
-    assert!(cmd::stderr(&out).contains("needs a schema"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("needs a schema"),
+        "{}",
+        cmd::describe(&out)
+    );
 }
 
 fn birth(bd_seq: u64) -> String {
@@ -137,18 +198,78 @@ fn sparkplug_births_data_and_deaths_are_decoded_and_a_seq_gap_and_stale_death_re
     let sub = spawn_sub(
         &b,
         "sub-spb",
-        &["-t", "spBv1.0/plant/#", "--payload", "sparkplug", "--sparkplug-check", "-C", "5"],
+        &[
+            "-t",
+            "spBv1.0/plant/#",
+            "--payload",
+            "sparkplug",
+            "--sparkplug-check",
+            "-C",
+            "5",
+        ],
     );
     let ddata = |seq: u64, v: f64| {
         json!({"timestamp": 1700000000000u64, "seq": seq, "metrics": [{"alias": 1, "datatype": "Float", "value": v}]})
             .to_string()
     };
-    publish(&b, &["-t", "spBv1.0/plant/NBIRTH/edge1", "--encode", "sparkplug", "-m", &birth(7)]);
-    publish(&b, &["-t", "spBv1.0/plant/DDATA/edge1/pump", "--encode", "sparkplug", "-m", &ddata(1, 21.0)]);
-    publish(&b, &["-t", "spBv1.0/plant/DDATA/edge1/pump", "--encode", "sparkplug", "-m", &ddata(4, 22.0)]);
-    let death = |bd: u64| json!({"metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": bd}]}).to_string();
-    publish(&b, &["-t", "spBv1.0/plant/NDEATH/edge1", "--encode", "sparkplug", "-m", &death(6)]);
-    publish(&b, &["-t", "spBv1.0/plant/NDEATH/edge1", "--encode", "sparkplug", "-m", &death(7)]);
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/plant/NBIRTH/edge1",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &birth(7),
+        ],
+    );
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/plant/DDATA/edge1/pump",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &ddata(1, 21.0),
+        ],
+    );
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/plant/DDATA/edge1/pump",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &ddata(4, 22.0),
+        ],
+    );
+    let death = |bd: u64| {
+        json!({"metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": bd}]}).to_string()
+    };
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/plant/NDEATH/edge1",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &death(6),
+        ],
+    );
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/plant/NDEATH/edge1",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &death(7),
+        ],
+    );
     let (msgs, stderr) = messages(sub);
     let types: Vec<&Value> = msgs.iter().map(|m| &m["message_type"]).collect();
     assert_eq!(types, ["NBIRTH", "DDATA", "DDATA", "NDEATH", "NDEATH"]);
@@ -159,7 +280,10 @@ fn sparkplug_births_data_and_deaths_are_decoded_and_a_seq_gap_and_stale_death_re
     let metric = &msgs[1]["payload"]["metrics"][0];
     assert_eq!(metric["name"], "Temperature");
     assert_eq!(metric["value"], 21.0);
-    assert_eq!(msgs[1]["payload"]["timestamp_iso"], "2023-11-14T22:13:20.000Z");
+    assert_eq!(
+        msgs[1]["payload"]["timestamp_iso"],
+        "2023-11-14T22:13:20.000Z"
+    );
     assert!(
         stderr.contains("plant/edge1/pump: DDATA seq 4 where 2 was expected (2 messages missing or out of order)"),
         "{stderr}"
@@ -174,35 +298,102 @@ fn sparkplug_births_data_and_deaths_are_decoded_and_a_seq_gap_and_stale_death_re
 #[test]
 fn a_payload_that_does_not_decode_is_printed_as_base64_with_the_reason_and_nothing_is_lost() {
     let b = Broker::plain();
-    let sub = spawn_sub(&b, "sub-bad", &["-t", "codec/bad", "--payload", "sparkplug", "-C", "2"]);
+    let sub = spawn_sub(
+        &b,
+        "sub-bad",
+        &["-t", "codec/bad", "--payload", "sparkplug", "-C", "2"],
+    );
     publish(&b, &["-t", "codec/bad", "-m", "\u{ff}not protobuf"]);
-    publish(&b, &["-t", "codec/bad", "--encode", "sparkplug", "-m", r#"{"seq":1}"#]);
+    publish(
+        &b,
+        &[
+            "-t",
+            "codec/bad",
+            "--encode",
+            "sparkplug",
+            "-m",
+            r#"{"seq":1}"#,
+        ],
+    );
     let (msgs, _) = messages(sub);
     assert_eq!(msgs.len(), 2);
     assert_eq!(msgs[0]["encoding"], "base64");
     assert_eq!(msgs[0]["payload"], "w79ub3QgcHJvdG9idWY=");
-    assert!(msgs[0]["decode_error"].as_str().unwrap().starts_with("not a Sparkplug B payload"));
+    assert!(msgs[0]["decode_error"]
+        .as_str()
+        .unwrap()
+        .starts_with("not a Sparkplug B payload"));
     assert_eq!(msgs[1]["payload"]["seq"], 1);
     // JSON that is not, for --encode: a usage error before connecting.
-    let out = cmd::run(mqtt().args(["pub", "-L", &b.url("mqtt"), "-t", "x", "--encode", "cbor", "-m", "{nope"]), T);
+    let out = cmd::run(
+        mqtt().args([
+            "pub",
+            "-L",
+            &b.url("mqtt"),
+            "-t",
+            "x",
+            "--encode",
+            "cbor",
+            "-m",
+            "{nope",
+        ]),
+        T,
+    );
     cmd::assert_code(&out, 2);
-    assert!(cmd::stderr(&out).contains("-m: --encode cbor takes JSON"), "{}", cmd::describe(&out));
+    assert!(
+        cmd::stderr(&out).contains("-m: --encode cbor takes JSON"),
+        "{}",
+        cmd::describe(&out)
+    );
 }
 
 #[test]
 fn decoded_records_fed_to_pub_jsonl_publish_the_same_bytes_again() {
     let b = Broker::plain();
-    let tap = spawn_sub(&b, "sub-src", &["-t", "spBv1.0/src/#", "--payload", "sparkplug", "-C", "2"]);
-    let raw_src = spawn_sub(&b, "sub-src-hex", &["-t", "spBv1.0/src/#", "--payload", "hex", "-C", "2"]);
-    publish(&b, &["-t", "spBv1.0/src/NBIRTH/e", "--encode", "sparkplug", "-m", &birth(3)]);
+    let tap = spawn_sub(
+        &b,
+        "sub-src",
+        &["-t", "spBv1.0/src/#", "--payload", "sparkplug", "-C", "2"],
+    );
+    let raw_src = spawn_sub(
+        &b,
+        "sub-src-hex",
+        &["-t", "spBv1.0/src/#", "--payload", "hex", "-C", "2"],
+    );
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/src/NBIRTH/e",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &birth(3),
+        ],
+    );
     // A data message with an alias only: shown with the birth's name, which is left out again.
-    let data = json!({"seq": 1, "metrics": [{"alias": 1, "datatype": "Float", "value": 1.5}]}).to_string();
-    publish(&b, &["-t", "spBv1.0/src/NDATA/e", "--encode", "sparkplug", "-m", &data]);
+    let data =
+        json!({"seq": 1, "metrics": [{"alias": 1, "datatype": "Float", "value": 1.5}]}).to_string();
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/src/NDATA/e",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &data,
+        ],
+    );
     let (decoded, _) = messages(tap);
     assert_eq!(decoded[1]["payload"]["metrics"][0]["name"], "Temperature");
     let (sent, _) = messages(raw_src);
 
-    let raw_dst = spawn_sub(&b, "sub-dst-hex", &["-t", "spBv1.0/dst/#", "--payload", "hex", "-C", "2"]);
+    let raw_dst = spawn_sub(
+        &b,
+        "sub-dst-hex",
+        &["-t", "spBv1.0/dst/#", "--payload", "hex", "-C", "2"],
+    );
     let jsonl: String = decoded
         .iter()
         .map(|r| {
@@ -212,10 +403,15 @@ fn decoded_records_fed_to_pub_jsonl_publish_the_same_bytes_again() {
             format!("{r}\n")
         })
         .collect();
-    let out = cmd::run_with_stdin(mqtt().args(["pub", "-L", &b.url("mqtt"), "--jsonl"]), jsonl.as_bytes(), T);
+    let out = cmd::run_with_stdin(
+        mqtt().args(["pub", "-L", &b.url("mqtt"), "--jsonl"]),
+        jsonl.as_bytes(),
+        T,
+    );
     cmd::assert_success(&out);
     let (copied, _) = messages(raw_dst);
-    let hex = |msgs: &[Value]| -> Vec<Value> { msgs.iter().map(|m| m["payload"].clone()).collect() };
+    let hex =
+        |msgs: &[Value]| -> Vec<Value> { msgs.iter().map(|m| m["payload"].clone()).collect() };
     assert_eq!(hex(&copied), hex(&sent));
 }
 
@@ -230,7 +426,17 @@ fn format_templates_reach_into_decoded_payloads_and_sparkplug_topic_fields() {
             "--format", "{edge_node_id} {payload.metrics[2].name}={payload.metrics[2].value} {payload.metrics[9].name}.",
         ],
     );
-    publish(&b, &["-t", "spBv1.0/g/NBIRTH/edge9", "--encode", "sparkplug", "-m", &birth(0)]);
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/g/NBIRTH/edge9",
+            "--encode",
+            "sparkplug",
+            "-m",
+            &birth(0),
+        ],
+    );
     let done = sub.wait(T);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     assert_eq!(done.all_lines, ["edge9 Temperature=20.5 ."]);

@@ -16,12 +16,22 @@ pub struct SchemaArgs {
     pub protos: Vec<PathBuf>,
 
     /// A directory to look up .proto imports in (repeatable)
-    #[arg(long = "proto-path", value_name = "DIR", requires = "protos", help_heading = "Payload codecs")]
+    #[arg(
+        long = "proto-path",
+        value_name = "DIR",
+        requires = "protos",
+        help_heading = "Payload codecs"
+    )]
     pub proto_paths: Vec<PathBuf>,
 
     /// A compiled schema (a FileDescriptorSet, from protoc --descriptor_set_out or buf build)
     /// instead of --proto
-    #[arg(long, value_name = "FILE", conflicts_with = "protos", help_heading = "Payload codecs")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "protos",
+        help_heading = "Payload codecs"
+    )]
     pub descriptor_set: Option<PathBuf>,
 
     /// The Protobuf message type of the payloads, e.g. sensors.v1.Reading (needed when the

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Args};
 
-use super::{parse, ConnectArgs};
 use super::codec::SchemaArgs;
+use super::{parse, ConnectArgs};
 pub use crate::output::codec::Codec;
 pub use crate::output::message::Field;
 use crate::output::payload::PayloadFormat;

@@ -418,8 +418,13 @@ mod tests {
         use crate::protocol::Packet;
         for (p, format) in bridge_messages() {
             let record = to_json(&p, "T", format, &[Field::PacketId, Field::PayloadSize]);
-            let back = read(record.as_bytes(), &Publish::default(), Version::V5, &Codecs::default())
-                .unwrap_or_else(|e| panic!("{record}: {e}"));
+            let back = read(
+                record.as_bytes(),
+                &Publish::default(),
+                Version::V5,
+                &Codecs::default(),
+            )
+            .unwrap_or_else(|e| panic!("{record}: {e}"));
             assert_eq!(back, p, "{record}");
             // What the bridge sends is a valid PUBLISH that decodes to itself, and `sub` on
             // the other side prints the same record.
@@ -466,7 +471,13 @@ mod tests {
             record.contains(r#""subscription_identifiers":[7]"#),
             "{record}"
         );
-        let back = read(record.as_bytes(), &Publish::default(), Version::V5, &Codecs::default()).unwrap();
+        let back = read(
+            record.as_bytes(),
+            &Publish::default(),
+            Version::V5,
+            &Codecs::default(),
+        )
+        .unwrap();
         assert_eq!(&back.payload[..], br#"{"a":[1,2],"s":"x y"}"#);
         assert!(back.properties.subscription_identifiers.is_empty());
         assert_eq!(back.properties.content_type.as_deref(), Some("c"));

@@ -44,9 +44,7 @@ impl Printer {
                 out.extend_from_slice(p.topic.as_bytes());
                 out.push(b' ');
                 match &decoded {
-                    Decoded::Value { value, .. } => {
-                        let _ = serde_json::to_writer(&mut *out, value);
-                    }
+                    Decoded::Value { value, .. } => out.extend_from_slice(value.get().as_bytes()),
                     _ => out.extend_from_slice(&p.payload),
                 }
                 out.push(b'\n');

@@ -101,12 +101,12 @@ impl Template {
         let mut props = None;
         let mut json_payload: Option<Option<Value>> = None;
         let mut value = |p: &Publish| -> Option<Value> {
-            match decoded {
-                Decoded::Value { value, .. } => Some(value.clone()),
-                _ => json_payload
-                    .get_or_insert_with(|| serde_json::from_slice(&p.payload).ok())
-                    .clone(),
-            }
+            json_payload
+                .get_or_insert_with(|| match decoded {
+                    Decoded::Value { value, .. } => serde_json::from_str(value.get()).ok(),
+                    _ => serde_json::from_slice(&p.payload).ok(),
+                })
+                .clone()
         };
         for part in &self.parts {
             match part {
@@ -130,7 +130,7 @@ impl Template {
                     out.extend_from_slice(line.as_bytes());
                 }
                 Part::Decoded => match decoded {
-                    Decoded::Value { value, .. } => put(out, value, true),
+                    Decoded::Value { value, .. } => out.extend_from_slice(value.get().as_bytes()),
                     _ => {
                         let record = super::message::to_json_decoded(p, time, decoded, &[]);
                         if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&record) {
@@ -148,7 +148,8 @@ impl Template {
                     }
                 }
                 Part::TopicField(name) => {
-                    if let Decoded::Value { fields, .. } | Decoded::Failed { fields, .. } = decoded {
+                    if let Decoded::Value { fields, .. } | Decoded::Failed { fields, .. } = decoded
+                    {
                         if let Some(v) = fields.get(name) {
                             put(out, v, false);
                         }
@@ -201,10 +202,12 @@ fn path(s: &str) -> Result<Vec<Step>, String> {
         if let Some(r) = rest.strip_prefix('[') {
             let close = r.find(']').ok_or_else(bad)?;
             let inner = &r[..close];
-            steps.push(match inner.strip_prefix('"').and_then(|i| i.strip_suffix('"')) {
-                Some(key) => Step::Key(key.to_string()),
-                None => Step::Index(inner.parse().map_err(|_| bad())?),
-            });
+            steps.push(
+                match inner.strip_prefix('"').and_then(|i| i.strip_suffix('"')) {
+                    Some(key) => Step::Key(key.to_string()),
+                    None => Step::Index(inner.parse().map_err(|_| bad())?),
+                },
+            );
             rest = &r[close + 1..];
         } else {
             let r = rest.strip_prefix('.').unwrap_or(rest);
@@ -219,7 +222,13 @@ fn path(s: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-const TOPIC_FIELDS: [&str; 5] = ["group_id", "message_type", "edge_node_id", "device_id", "host_id"];
+const TOPIC_FIELDS: [&str; 5] = [
+    "group_id",
+    "message_type",
+    "edge_node_id",
+    "device_id",
+    "host_id",
+];
 
 fn placeholder(name: &str) -> Result<Part, String> {
     Ok(match name {
@@ -275,9 +284,12 @@ mod tests {
 
     fn render(t: &str) -> String {
         let mut out = Vec::new();
-        Template::parse(t)
-            .unwrap()
-            .render(&msg(), "T", &Decoded::Plain(payload::PayloadFormat::Text), &mut out);
+        Template::parse(t).unwrap().render(
+            &msg(),
+            "T",
+            &Decoded::Plain(payload::PayloadFormat::Text),
+            &mut out,
+        );
         String::from_utf8(out).unwrap()
     }
 

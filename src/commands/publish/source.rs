@@ -206,13 +206,15 @@ pub async fn read_jsonl(
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             return None;
         }
-        Some(match message_from_record(&line, &template, version, &codecs) {
-            Ok(publish) => Ok(Message {
-                seq,
-                publish: Box::new(publish),
-            }),
-            Err(message) => Err(InputError { seq, message }),
-        })
+        Some(
+            match message_from_record(&line, &template, version, &codecs) {
+                Ok(publish) => Ok(Message {
+                    seq,
+                    publish: Box::new(publish),
+                }),
+                Err(message) => Err(InputError { seq, message }),
+            },
+        )
     })
     .await
 }

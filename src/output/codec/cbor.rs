@@ -37,7 +37,11 @@ fn to_json(v: Cbor) -> Value {
         Cbor::Text(s) => Value::String(s),
         Cbor::Bytes(b) => tagged::bytes(&b),
         Cbor::Array(a) => Value::Array(a.into_iter().map(to_json).collect()),
-        Cbor::Map(m) => tagged::map(m.into_iter().map(|(k, v)| (to_json(k), to_json(v))).collect()),
+        Cbor::Map(m) => tagged::map(
+            m.into_iter()
+                .map(|(k, v)| (to_json(k), to_json(v)))
+                .collect(),
+        ),
         Cbor::Tag(t, v) => tagged::tag(t, to_json(*v)),
         // ciborium has no other kinds today; anything new is shown as null rather than lost silently.
         _ => Value::Null,

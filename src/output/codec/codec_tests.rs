@@ -49,7 +49,10 @@ fn cbor_keeps_tags_and_integers_below_minus_two_to_the_63() {
         assert_eq!(cbor::decode(&cbor::encode(&v).unwrap()).unwrap(), v);
     }
     // RFC 8949 Appendix A: 0xf97e00 is a half-precision NaN, 0xc11a514b67b0 is tag 1.
-    assert_eq!(cbor::decode(&[0xf9, 0x7e, 0x00]).unwrap(), json!({"$float": "NaN"}));
+    assert_eq!(
+        cbor::decode(&[0xf9, 0x7e, 0x00]).unwrap(),
+        json!({"$float": "NaN"})
+    );
     assert_eq!(
         cbor::decode(&[0xc1, 0x1a, 0x51, 0x4b, 0x67, 0xb0]).unwrap(),
         json!({"$tag": 1, "$value": 1363896240})
@@ -63,7 +66,10 @@ fn cbor_keeps_tags_and_integers_below_minus_two_to_the_63() {
 #[test]
 fn messagepack_keeps_extensions_and_shows_f32_as_its_shortest_decimal() {
     let ext = json!({"$ext": -1, "$base64": "AAAAAGVTxwA="});
-    assert_eq!(msgpack::decode(&msgpack::encode(&ext).unwrap()).unwrap(), ext);
+    assert_eq!(
+        msgpack::decode(&msgpack::encode(&ext).unwrap()).unwrap(),
+        ext
+    );
     // 0xca: float 32 of 12.3.
     let f32_bytes = [0xca, 0x41, 0x44, 0xcc, 0xcd];
     assert_eq!(msgpack::decode(&f32_bytes).unwrap(), json!(12.3));
@@ -72,10 +78,16 @@ fn messagepack_keeps_extensions_and_shows_f32_as_its_shortest_decimal() {
 #[test]
 fn bad_binary_payloads_are_refused_with_the_reason() {
     // Truncated, trailing bytes, a length far past the end.
-    assert!(cbor::decode(&[0x82, 0x01]).unwrap_err().starts_with("not CBOR"));
-    assert!(cbor::decode(&[0x01, 0x02]).unwrap_err().contains("1 bytes left"));
+    assert!(cbor::decode(&[0x82, 0x01])
+        .unwrap_err()
+        .starts_with("not CBOR"));
+    assert!(cbor::decode(&[0x01, 0x02])
+        .unwrap_err()
+        .contains("1 bytes left"));
     assert!(cbor::decode(&[0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).is_err());
-    assert!(msgpack::decode(&[0x92, 0x01]).unwrap_err().starts_with("not MessagePack"));
+    assert!(msgpack::decode(&[0x92, 0x01])
+        .unwrap_err()
+        .starts_with("not MessagePack"));
     assert!(msgpack::decode(&[0xc6, 0xff, 0xff, 0xff, 0xff]).is_err());
     // Nesting deeper than the limit is refused, not a stack overflow.
     let deep = vec![0x81u8; 100_000];
@@ -83,8 +95,12 @@ fn bad_binary_payloads_are_refused_with_the_reason() {
     let deep = vec![0x91u8; 100_000];
     assert!(msgpack::decode(&deep).is_err());
     // JSON with a `$` form of the wrong shape names it.
-    assert!(cbor::encode(&json!({"$float": "nan"})).unwrap_err().contains("$float"));
-    assert!(msgpack::encode(&json!({"$base64": "!!"})).unwrap_err().contains("base64"));
+    assert!(cbor::encode(&json!({"$float": "nan"}))
+        .unwrap_err()
+        .contains("$float"));
+    assert!(msgpack::encode(&json!({"$base64": "!!"}))
+        .unwrap_err()
+        .contains("base64"));
     assert!(msgpack::encode(&json!({"$tag": 1, "$value": 2}))
         .unwrap_err()
         .contains("CBOR's"));
@@ -137,7 +153,10 @@ fn protobuf_uses_the_canonical_json_mapping_both_ways_with_an_imported_enum() {
     assert_eq!(s.decode(&bytes).unwrap(), v);
     // The empty payload is the message with every field at its default.
     assert_eq!(s.decode(&[]).unwrap(), json!({}));
-    assert!(s.decode(&[0xff, 0xff]).unwrap_err().starts_with("not a sensors.v1.Reading"));
+    assert!(s
+        .decode(&[0xff, 0xff])
+        .unwrap_err()
+        .starts_with("not a sensors.v1.Reading"));
     assert!(s.encode(&json!({"nope": 1})).unwrap_err().contains("nope"));
 }
 
@@ -147,7 +166,11 @@ fn a_protobuf_schema_that_does_not_load_names_the_problem() {
     assert!(schema(dir.path(), Some("sensors.v1.Nope"))
         .unwrap_err()
         .contains("no such message type in the schema (it has sensors.v1.Reading)"));
-    std::fs::write(dir.path().join("reading.proto"), "syntax = \"proto3\";\nmessage {").unwrap();
+    std::fs::write(
+        dir.path().join("reading.proto"),
+        "syntax = \"proto3\";\nmessage {",
+    )
+    .unwrap();
     let e = schema(dir.path(), None).unwrap_err();
     assert!(e.starts_with("--proto "), "{e}");
     let e = protobuf::Schema::load(&protobuf::Source {
@@ -216,13 +239,31 @@ fn auto_decodes_by_content_type_and_sparkplug_topic_and_otherwise_shows_json_or_
     let mut d = Decoder::plain(PayloadFormat::Auto);
     let cbor = cbor::encode(&json!({"a": 1})).unwrap();
     let (decoded, _) = d.decode(&publish("x", &cbor, Some("application/cbor")));
-    assert!(matches!(decoded, Decoded::Value { encoding: "cbor", .. }), "{decoded:?}");
+    assert!(
+        matches!(
+            decoded,
+            Decoded::Value {
+                encoding: "cbor",
+                ..
+            }
+        ),
+        "{decoded:?}"
+    );
     let mp = msgpack::encode(&json!([1])).unwrap();
     let (decoded, _) = d.decode(&publish("x", &mp, Some("application/x-msgpack; q=1")));
-    assert!(matches!(decoded, Decoded::Value { encoding: "msgpack", .. }));
+    assert!(matches!(
+        decoded,
+        Decoded::Value {
+            encoding: "msgpack",
+            ..
+        }
+    ));
     let spb = sparkplug::encode(&json!({"seq": 1, "metrics": []})).unwrap();
     let (decoded, _) = d.decode(&publish("spBv1.0/g/NDATA/e", &spb, None));
-    let Decoded::Value { encoding, fields, .. } = &decoded else {
+    let Decoded::Value {
+        encoding, fields, ..
+    } = &decoded
+    else {
         panic!("{decoded:?}");
     };
     assert_eq!(*encoding, "sparkplug");

@@ -44,15 +44,20 @@ impl Codec {
 
     /// The codec an MQTT 5 content type names, for `--payload auto`.
     fn from_content_type(ct: &str) -> Option<Codec> {
-        let ct = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let ct = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         Some(match ct.as_str() {
             "application/cbor" => Codec::Cbor,
             "application/msgpack" | "application/x-msgpack" | "application/vnd.msgpack" => {
                 Codec::Msgpack
             }
-            "application/protobuf" | "application/x-protobuf" | "application/vnd.google.protobuf" => {
-                Codec::Protobuf
-            }
+            "application/protobuf"
+            | "application/x-protobuf"
+            | "application/vnd.google.protobuf" => Codec::Protobuf,
             _ => return None,
         })
     }
@@ -91,13 +96,14 @@ impl Codecs {
 }
 
 /// How a message's payload goes into its record.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum Decoded {
     /// As one of the plain encodings (text, json, base64, hex).
     Plain(PayloadFormat),
-    /// Decoded; `fields` are what the topic says (Sparkplug's group_id and the rest).
+    /// Decoded to JSON text; `fields` are what the topic says (Sparkplug's group_id and the
+    /// rest).
     Value {
-        value: Value,
+        value: sparkplug::Json,
         encoding: &'static str,
         fields: Map<String, Value>,
     },
@@ -106,6 +112,37 @@ pub enum Decoded {
         error: String,
         fields: Map<String, Value>,
     },
+}
+
+impl PartialEq for Decoded {
+    fn eq(&self, other: &Decoded) -> bool {
+        match (self, other) {
+            (Decoded::Plain(a), Decoded::Plain(b)) => a == b,
+            (
+                Decoded::Value {
+                    value: a,
+                    encoding: ea,
+                    fields: fa,
+                },
+                Decoded::Value {
+                    value: b,
+                    encoding: eb,
+                    fields: fb,
+                },
+            ) => a.get() == b.get() && ea == eb && fa == fb,
+            (
+                Decoded::Failed {
+                    error: a,
+                    fields: fa,
+                },
+                Decoded::Failed {
+                    error: b,
+                    fields: fb,
+                },
+            ) => a == b && fa == fb,
+            _ => false,
+        }
+    }
 }
 
 /// Decodes what `sub` and `rr` receive, as `--payload` says.
@@ -151,7 +188,12 @@ impl Decoder {
                 topic.fields(&mut fields);
                 sparkplug::decode_on(&mut self.sparkplug, &topic, &p.payload)
             }
-            (codec, _) => self.codecs.decode(codec, &p.payload).map(|v| (v, Vec::new())),
+            (codec, _) => self.codecs.decode(codec, &p.payload).map(|v| {
+                (
+                    serde_json::value::to_raw_value(&v).unwrap_or_default(),
+                    Vec::new(),
+                )
+            }),
         };
         match result {
             Ok((value, warnings)) => (

@@ -44,7 +44,11 @@ fn to_json(v: Mp) -> Value {
         Mp::String(s) => tagged::bytes(&s.into_bytes()),
         Mp::Binary(b) => tagged::bytes(&b),
         Mp::Array(a) => Value::Array(a.into_iter().map(to_json).collect()),
-        Mp::Map(m) => tagged::map(m.into_iter().map(|(k, v)| (to_json(k), to_json(v))).collect()),
+        Mp::Map(m) => tagged::map(
+            m.into_iter()
+                .map(|(k, v)| (to_json(k), to_json(v)))
+                .collect(),
+        ),
         Mp::Ext(kind, data) => tagged::ext(kind, &data),
     }
 }

@@ -122,7 +122,11 @@ pub fn special(m: &Map<String, Value>) -> Result<Option<Special<'_>>, String> {
             "NaN" => f64::NAN,
             "Infinity" => f64::INFINITY,
             "-Infinity" => f64::NEG_INFINITY,
-            other => return Err(format!("\"$float\": '{other}' is not NaN, Infinity or -Infinity")),
+            other => {
+                return Err(format!(
+                    "\"$float\": '{other}' is not NaN, Infinity or -Infinity"
+                ))
+            }
         }),
         ("$int", 1) => Special::BigInt(
             str_of("$int")?

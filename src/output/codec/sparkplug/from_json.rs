@@ -68,7 +68,14 @@ pub fn payload_from_json(v: &Value) -> Result<Payload, String> {
     let o = object(v, "a Sparkplug B payload")?;
     check_keys(
         o,
-        &["timestamp", "timestamp_iso", "seq", "uuid", "metrics", "body"],
+        &[
+            "timestamp",
+            "timestamp_iso",
+            "seq",
+            "uuid",
+            "metrics",
+            "body",
+        ],
         "payload",
     )?;
     let metrics = match o.get("metrics") {
@@ -108,9 +115,21 @@ fn metric_from_json(v: &Value, what: &str) -> Result<Metric, String> {
     check_keys(
         o,
         &[
-            "name", "alias", "timestamp", "timestamp_iso", "datatype", "dataType",
-            "is_historical", "is_transient", "is_null", "metadata", "properties", "value",
-            "value_iso", "from_birth", "extension",
+            "name",
+            "alias",
+            "timestamp",
+            "timestamp_iso",
+            "datatype",
+            "dataType",
+            "is_historical",
+            "is_transient",
+            "is_null",
+            "metadata",
+            "properties",
+            "value",
+            "value_iso",
+            "from_birth",
+            "extension",
         ],
         &what,
     )?;
@@ -167,7 +186,13 @@ fn metadata_from_json(v: &Value, what: &str) -> Result<MetaData, String> {
     check_keys(
         o,
         &[
-            "is_multi_part", "content_type", "size", "seq", "file_name", "file_type", "md5",
+            "is_multi_part",
+            "content_type",
+            "size",
+            "seq",
+            "file_name",
+            "file_type",
+            "md5",
             "description",
         ],
         &what,
@@ -190,7 +215,11 @@ fn property_set_from_json(v: &Value, what: &str) -> Result<PropertySet, String> 
     for (k, pv) in o {
         let what = format!("{what}: property '{k}'");
         let po = object(pv, &what)?;
-        check_keys(po, &["type", "is_null", "value", "value_iso", "decode_error"], &what)?;
+        check_keys(
+            po,
+            &["type", "is_null", "value", "value_iso", "decode_error"],
+            &what,
+        )?;
         let t = opt_datatype(po, &["type"])?;
         let is_null = opt_bool(po, "is_null", &what)?;
         let value = match (t, po.get("value")) {
@@ -211,17 +240,19 @@ fn property_set_from_json(v: &Value, what: &str) -> Result<PropertySet, String> 
                     propertyset: sets,
                 }))
             }
-            (t, Some(v)) => Some(match values::from_json(t, v).map_err(|e| format!("{what}: {e}"))? {
-                Scalar::Int(u) => PropertyValueValue::IntValue(u),
-                Scalar::Long(l) => PropertyValueValue::LongValue(l),
-                Scalar::Float(f) => PropertyValueValue::FloatValue(f),
-                Scalar::Double(f) => PropertyValueValue::DoubleValue(f),
-                Scalar::Bool(b) => PropertyValueValue::BooleanValue(b),
-                Scalar::Str(s) => PropertyValueValue::StringValue(s),
-                Scalar::Bytes(_) => {
-                    return Err(format!("{what}: a property value cannot be bytes"))
-                }
-            }),
+            (t, Some(v)) => Some(
+                match values::from_json(t, v).map_err(|e| format!("{what}: {e}"))? {
+                    Scalar::Int(u) => PropertyValueValue::IntValue(u),
+                    Scalar::Long(l) => PropertyValueValue::LongValue(l),
+                    Scalar::Float(f) => PropertyValueValue::FloatValue(f),
+                    Scalar::Double(f) => PropertyValueValue::DoubleValue(f),
+                    Scalar::Bool(b) => PropertyValueValue::BooleanValue(b),
+                    Scalar::Str(s) => PropertyValueValue::StringValue(s),
+                    Scalar::Bytes(_) => {
+                        return Err(format!("{what}: a property value cannot be bytes"))
+                    }
+                },
+            ),
         };
         ps.keys.push(k.clone());
         ps.values.push(PropertyValue {
@@ -304,7 +335,13 @@ fn template_from_json(v: &Value, what: &str) -> Result<Template, String> {
     let o = object(v, &what)?;
     check_keys(
         o,
-        &["version", "template_ref", "is_definition", "metrics", "parameters"],
+        &[
+            "version",
+            "template_ref",
+            "is_definition",
+            "metrics",
+            "parameters",
+        ],
         &what,
     )?;
     let list = |key: &str| -> Result<&[Value], String> {
@@ -323,21 +360,27 @@ fn template_from_json(v: &Value, what: &str) -> Result<Template, String> {
         .iter()
         .map(|p| {
             let po = object(p, &what)?;
-            check_keys(po, &["name", "type", "value", "value_iso", "decode_error"], &what)?;
+            check_keys(
+                po,
+                &["name", "type", "value", "value_iso", "decode_error"],
+                &what,
+            )?;
             let t = opt_datatype(po, &["type"])?;
             let value = match po.get("value") {
                 None | Some(Value::Null) => None,
-                Some(v) => Some(match values::from_json(t, v).map_err(|e| format!("{what}: {e}"))? {
-                    Scalar::Int(u) => ParameterValue::IntValue(u),
-                    Scalar::Long(l) => ParameterValue::LongValue(l),
-                    Scalar::Float(f) => ParameterValue::FloatValue(f),
-                    Scalar::Double(f) => ParameterValue::DoubleValue(f),
-                    Scalar::Bool(b) => ParameterValue::BooleanValue(b),
-                    Scalar::Str(s) => ParameterValue::StringValue(s),
-                    Scalar::Bytes(_) => {
-                        return Err(format!("{what}: a parameter cannot be bytes"))
-                    }
-                }),
+                Some(v) => Some(
+                    match values::from_json(t, v).map_err(|e| format!("{what}: {e}"))? {
+                        Scalar::Int(u) => ParameterValue::IntValue(u),
+                        Scalar::Long(l) => ParameterValue::LongValue(l),
+                        Scalar::Float(f) => ParameterValue::FloatValue(f),
+                        Scalar::Double(f) => ParameterValue::DoubleValue(f),
+                        Scalar::Bool(b) => ParameterValue::BooleanValue(b),
+                        Scalar::Str(s) => ParameterValue::StringValue(s),
+                        Scalar::Bytes(_) => {
+                            return Err(format!("{what}: a parameter cannot be bytes"))
+                        }
+                    },
+                ),
             };
             Ok(Parameter {
                 name: opt_str(po, "name", &what)?,

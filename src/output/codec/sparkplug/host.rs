@@ -32,7 +32,10 @@ pub struct Host {
 }
 
 fn bd_seq(p: &Payload) -> Option<u64> {
-    let m = p.metrics.iter().find(|m| m.name.as_deref() == Some("bdSeq"))?;
+    let m = p
+        .metrics
+        .iter()
+        .find(|m| m.name.as_deref() == Some("bdSeq"))?;
     match m.value {
         Some(MetricValue::LongValue(l)) => Some(l),
         Some(MetricValue::IntValue(u)) => Some(u.into()),

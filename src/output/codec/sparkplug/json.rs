@@ -6,6 +6,7 @@
 //! encoding the record again leaves them out.
 use std::collections::HashMap;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::schema::*;
@@ -20,30 +21,74 @@ pub struct Lookup<'a> {
     pub names: Option<&'a HashMap<String, u32>>,
 }
 
-pub fn payload_json(p: &Payload, births: &Lookup) -> Value {
-    let mut o = Map::new();
-    timestamp(&mut o, "timestamp", p.timestamp);
+/// Write the JSON of a payload into `out`, straight from the decoded message: keys, times and
+/// datatype names go in as bytes, without a JSON tree or escaping (this is the hot path of
+/// `sub --payload sparkplug`: twenty-odd metrics a message, each with a timestamp).
+pub fn write_payload(out: &mut Vec<u8>, p: &Payload, births: &Lookup) {
+    let mut first = true;
+    out.push(b'{');
+    if let Some(ts) = p.timestamp {
+        write_timestamp(out, &mut first, ["timestamp", "timestamp_iso"], ts);
+    }
     if let Some(seq) = p.seq {
-        o.insert("seq".into(), seq.into());
+        key(out, &mut first, "seq");
+        json(out, &seq);
     }
     if let Some(uuid) = &p.uuid {
-        o.insert("uuid".into(), uuid.clone().into());
+        key(out, &mut first, "uuid");
+        json(out, uuid);
     }
-    let metrics = p.metrics.iter().map(|m| metric_json(m, births)).collect();
-    o.insert("metrics".into(), Value::Array(metrics));
+    key(out, &mut first, "metrics");
+    write_metrics(out, &p.metrics, births);
     if let Some(body) = &p.body {
-        o.insert("body".into(), payload::base64(body).into());
+        key(out, &mut first, "body");
+        json(out, &payload::base64(body));
     }
-    Value::Object(o)
+    out.push(b'}');
 }
 
-fn timestamp(o: &mut Map<String, Value>, key: &str, ms: Option<u64>) {
-    if let Some(ms) = ms {
-        o.insert(key.into(), ms.into());
-        if let Some(iso) = values::iso(ms) {
-            o.insert(format!("{key}_iso"), iso.into());
-        }
+/// The same as a JSON value.
+pub fn payload_json(p: &Payload, births: &Lookup) -> Value {
+    let mut out = Vec::new();
+    write_payload(&mut out, p, births);
+    serde_json::from_slice(&out).unwrap_or(Value::Null)
+}
+
+fn key(out: &mut Vec<u8>, first: &mut bool, k: &str) {
+    if !std::mem::take(first) {
+        out.push(b',');
     }
+    out.push(b'"');
+    out.extend_from_slice(k.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// A value through serde_json (escaped, numbers in their shortest form). Writing into a Vec
+/// cannot fail.
+fn json(out: &mut Vec<u8>, v: &(impl Serialize + ?Sized)) {
+    let _ = serde_json::to_writer(&mut *out, v);
+}
+
+fn write_timestamp(out: &mut Vec<u8>, first: &mut bool, keys: [&str; 2], ms: u64) {
+    key(out, first, keys[0]);
+    json(out, &ms);
+    if let Some(iso) = values::iso_bytes(ms) {
+        key(out, first, keys[1]);
+        out.push(b'"');
+        out.extend_from_slice(&iso);
+        out.push(b'"');
+    }
+}
+
+fn write_metrics(out: &mut Vec<u8>, metrics: &[Metric], births: &Lookup) {
+    out.push(b'[');
+    for (i, m) in metrics.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_metric(out, m, births);
+    }
+    out.push(b']');
 }
 
 fn scalar(v: &MetricValue) -> Option<ScalarRef<'_>> {
@@ -77,26 +122,30 @@ fn put_value(o: &mut Map<String, Value>, dt: Option<u32>, s: ScalarRef) {
     }
 }
 
-fn metric_json(m: &Metric, births: &Lookup) -> Value {
-    let mut o = Map::new();
-    let mut from_birth = Vec::new();
-    let learned = m
-        .alias
-        .and_then(|a| births.aliases.and_then(|t| t.get(&a)));
+fn write_metric(out: &mut Vec<u8>, m: &Metric, births: &Lookup) {
+    let mut first = true;
+    let mut from_birth: Vec<&str> = Vec::new();
+    out.push(b'{');
+    let learned = m.alias.and_then(|a| births.aliases.and_then(|t| t.get(&a)));
     match (&m.name, learned) {
         (Some(name), _) => {
-            o.insert("name".into(), name.clone().into());
+            key(out, &mut first, "name");
+            json(out, name);
         }
         (None, Some((name, _))) => {
-            o.insert("name".into(), name.clone().into());
+            key(out, &mut first, "name");
+            json(out, name);
             from_birth.push("name");
         }
         _ => {}
     }
     if let Some(alias) = m.alias {
-        o.insert("alias".into(), alias.into());
+        key(out, &mut first, "alias");
+        json(out, &alias);
     }
-    timestamp(&mut o, "timestamp", m.timestamp);
+    if let Some(ts) = m.timestamp {
+        write_timestamp(out, &mut first, ["timestamp", "timestamp_iso"], ts);
+    }
     let datatype = m.datatype.or_else(|| {
         let dt = learned.and_then(|(_, dt)| *dt).or_else(|| {
             let name = m.name.as_deref()?;
@@ -108,48 +157,86 @@ fn metric_json(m: &Metric, births: &Lookup) -> Value {
         dt
     });
     if let Some(dt) = datatype {
-        o.insert("datatype".into(), values::datatype_json(dt));
+        key(out, &mut first, "datatype");
+        match DATATYPES.get(dt as usize) {
+            Some(name) => {
+                out.push(b'"');
+                out.extend_from_slice(name.as_bytes());
+                out.push(b'"');
+            }
+            None => json(out, &dt),
+        }
     }
-    for (key, flag) in [
+    for (k, flag) in [
         ("is_historical", m.is_historical),
         ("is_transient", m.is_transient),
         ("is_null", m.is_null),
     ] {
         if let Some(b) = flag {
-            o.insert(key.into(), b.into());
+            key(out, &mut first, k);
+            json(out, &b);
         }
     }
     if let Some(md) = &m.metadata {
-        o.insert("metadata".into(), metadata_json(md));
+        key(out, &mut first, "metadata");
+        json(out, &metadata_json(md));
     }
     if let Some(ps) = &m.properties {
-        o.insert("properties".into(), property_set_json(ps));
+        key(out, &mut first, "properties");
+        json(out, &property_set_json(ps));
     }
     match &m.value {
         Some(MetricValue::DatasetValue(d)) => {
-            o.insert("value".into(), dataset_json(d));
+            key(out, &mut first, "value");
+            json(out, &dataset_json(d));
         }
         Some(MetricValue::TemplateValue(t)) => {
-            o.insert("value".into(), template_json(t));
+            key(out, &mut first, "value");
+            json(out, &template_json(t));
         }
         Some(MetricValue::ExtensionValue(_)) => {
-            o.insert("value".into(), Value::Null);
-            o.insert("extension".into(), true.into());
+            key(out, &mut first, "value");
+            out.extend_from_slice(b"null");
+            key(out, &mut first, "extension");
+            out.extend_from_slice(b"true");
         }
         Some(v) => {
-            if let Some(s) = scalar(v) {
-                put_value(&mut o, datatype, s);
+            if let Some(sc) = scalar(v) {
+                key(out, &mut first, "value");
+                match (datatype, sc) {
+                    // The common cases written directly; an f32 as its shortest decimal.
+                    (_, ScalarRef::Float(f)) if f.is_finite() => json(out, &f),
+                    (_, ScalarRef::Double(f)) if f.is_finite() => json(out, &f),
+                    (_, ScalarRef::Bool(b)) => json(out, &b),
+                    _ => match values::to_json(datatype, sc) {
+                        Ok((v, iso)) => {
+                            json(out, &v);
+                            if let Some(iso) = iso {
+                                key(out, &mut first, "value_iso");
+                                json(out, &iso);
+                            }
+                        }
+                        Err(e) => {
+                            let raw = values::to_json(None, sc).map_or(Value::Null, |(v, _)| v);
+                            json(out, &raw);
+                            key(out, &mut first, "decode_error");
+                            json(out, &e);
+                        }
+                    },
+                }
             }
         }
         None if m.is_null == Some(true) => {
-            o.insert("value".into(), Value::Null);
+            key(out, &mut first, "value");
+            out.extend_from_slice(b"null");
         }
         None => {}
     }
     if !from_birth.is_empty() {
-        o.insert("from_birth".into(), from_birth.into());
+        key(out, &mut first, "from_birth");
+        json(out, &from_birth);
     }
-    Value::Object(o)
+    out.push(b'}');
 }
 
 fn metadata_json(md: &MetaData) -> Value {
@@ -273,9 +360,12 @@ fn template_json(t: &Template) -> Value {
     if let Some(b) = t.is_definition {
         o.insert("is_definition".into(), b.into());
     }
-    let none = Lookup::default();
-    let metrics = t.metrics.iter().map(|m| metric_json(m, &none)).collect();
-    o.insert("metrics".into(), Value::Array(metrics));
+    let mut metrics = Vec::new();
+    write_metrics(&mut metrics, &t.metrics, &Lookup::default());
+    o.insert(
+        "metrics".into(),
+        serde_json::from_slice(&metrics).unwrap_or(Value::Null),
+    );
     let params = t
         .parameters
         .iter()

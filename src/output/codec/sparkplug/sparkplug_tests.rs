@@ -6,7 +6,8 @@ use crate::output::payload::unhex;
 
 /// The NDATA example of the specification (section 6.4.20), encoded field by field from its
 /// schema: timestamp 1486144502122, metric "Supply Voltage" (Float 12.3, same timestamp), seq 2.
-const SPEC_NDATA: &str = "08eaf2f5a8a02b121e0a0e537570706c7920566f6c7461676518eaf2f5a8a02b200965cdcc44411802";
+const SPEC_NDATA: &str =
+    "08eaf2f5a8a02b121e0a0e537570706c7920566f6c7461676518eaf2f5a8a02b200965cdcc44411802";
 
 /// The start of the specification's NBIRTH example (section 6.4.18): bdSeq, a Boolean, an
 /// Int64 and a String metric, seq 0.
@@ -47,9 +48,17 @@ fn the_specifications_nbirth_example_decodes_exactly() {
         metrics,
         vec![
             (json!("bdSeq"), json!("UInt64"), json!(0)),
-            (json!("Node Control/Rebirth"), json!("Boolean"), json!(false)),
+            (
+                json!("Node Control/Rebirth"),
+                json!("Boolean"),
+                json!(false)
+            ),
             (json!("Node Control/Scan Rate"), json!("Int64"), json!(3000)),
-            (json!("Properties/Hardware Make"), json!("String"), json!("Raspberry Pi")),
+            (
+                json!("Properties/Hardware Make"),
+                json!("String"),
+                json!("Raspberry Pi")
+            ),
         ]
     );
     assert_eq!(v["seq"], 0);
@@ -60,7 +69,10 @@ fn array(dt: u32, hex: &str) -> Value {
     let bytes = unhex(hex).unwrap();
     let (v, _) = values::to_json(Some(dt), ScalarRef::Bytes(&bytes)).unwrap();
     // Encoding the JSON gives the bytes back.
-    assert_eq!(values::from_json(Some(dt), &v).unwrap(), values::Scalar::Bytes(bytes));
+    assert_eq!(
+        values::from_json(Some(dt), &v).unwrap(),
+        values::Scalar::Bytes(bytes)
+    );
     v
 }
 
@@ -102,7 +114,10 @@ fn the_specifications_array_examples_decode_exactly() {
     assert_eq!(v, json!([1256102875335u64, 1656107875000u64]));
     assert_eq!(
         iso,
-        Some(json!(["2009-10-21T05:27:55.335Z", "2022-06-24T21:57:55.000Z"]))
+        Some(json!([
+            "2009-10-21T05:27:55.335Z",
+            "2022-06-24T21:57:55.000Z"
+        ]))
     );
 }
 
@@ -127,15 +142,30 @@ fn malformed_arrays_keep_their_bytes_and_say_what_is_wrong() {
 fn signed_integers_read_back_from_either_width_their_unsigned_field_was_written_with() {
     // Int8 -23 as a sign-extended uint32 (0xFFFFFFE9) and as its low byte (0xE9).
     for raw in [0xFFFF_FFE9u32, 0xE9] {
-        assert_eq!(values::to_json(Some(1), ScalarRef::Int(raw)).unwrap().0, json!(-23));
+        assert_eq!(
+            values::to_json(Some(1), ScalarRef::Int(raw)).unwrap().0,
+            json!(-23)
+        );
     }
-    assert_eq!(values::to_json(Some(2), ScalarRef::Int(0xFFFF_8AD0)).unwrap().0, json!(-30000));
-    assert_eq!(values::to_json(Some(4), ScalarRef::Long(u64::MAX)).unwrap().0, json!(-1));
+    assert_eq!(
+        values::to_json(Some(2), ScalarRef::Int(0xFFFF_8AD0))
+            .unwrap()
+            .0,
+        json!(-30000)
+    );
+    assert_eq!(
+        values::to_json(Some(4), ScalarRef::Long(u64::MAX))
+            .unwrap()
+            .0,
+        json!(-1)
+    );
     assert_eq!(
         values::from_json(Some(1), &json!(-23)).unwrap(),
         values::Scalar::Int(0xFFFF_FFE9)
     );
-    assert!(values::from_json(Some(1), &json!(128)).unwrap_err().contains("-128 to 127"));
+    assert!(values::from_json(Some(1), &json!(128))
+        .unwrap_err()
+        .contains("-128 to 127"));
     assert!(values::from_json(Some(8), &json!(-1)).is_err());
     // 64-bit values beyond 2^53 survive, given as numbers or strings.
     assert_eq!(
@@ -188,17 +218,24 @@ fn every_kind_of_metric_goes_to_bytes_and_back() {
 #[test]
 fn bad_sparkplug_json_names_the_metric_and_the_problem() {
     let e = |v: Value| encode(&v).unwrap_err();
-    assert!(e(json!({"metrics": [{"name": "t", "vaule": 1}]})).contains("metric 1 (t): unknown key 'vaule'"));
-    assert!(e(json!({"metrics": [{"name": "t", "datatype": "Flaot", "value": 1}]})).contains("unknown datatype 'Flaot'"));
+    assert!(e(json!({"metrics": [{"name": "t", "vaule": 1}]}))
+        .contains("metric 1 (t): unknown key 'vaule'"));
+    assert!(
+        e(json!({"metrics": [{"name": "t", "datatype": "Flaot", "value": 1}]}))
+            .contains("unknown datatype 'Flaot'")
+    );
     assert!(e(json!({"metrics": [{"datatype": "Boolean", "value": 1}]})).contains("true or false"));
     assert!(e(json!({"timestamp": "yesterday"})).contains("not an ISO-8601 time"));
     assert!(e(json!([1])).contains("must be an object"));
-    assert!(decode(&[0x0a, 0xff]).unwrap_err().starts_with("not a Sparkplug B payload"));
+    assert!(decode(&[0x0a, 0xff])
+        .unwrap_err()
+        .starts_with("not a Sparkplug B payload"));
 }
 
 fn node_msg(host: &mut Host, topic: &str, v: Value) -> (Value, Vec<String>) {
     let topic = Topic::parse(topic).unwrap();
-    decode_on(host, &topic, &encode(&v).unwrap()).unwrap()
+    let (json, warnings) = decode_on(host, &topic, &encode(&v).unwrap()).unwrap();
+    (serde_json::from_str(json.get()).unwrap(), warnings)
 }
 
 #[test]
@@ -236,7 +273,8 @@ fn data_messages_get_names_and_datatypes_from_the_birth_and_lose_them_again_when
     };
     let bytes = prost::Message::encode_to_vec(&ddata);
     let topic = Topic::parse("spBv1.0/g/DDATA/e/d").unwrap();
-    let (v, _) = decode_on(&mut host, &topic, &bytes).unwrap();
+    let (json, _) = decode_on(&mut host, &topic, &bytes).unwrap();
+    let v: Value = serde_json::from_str(json.get()).unwrap();
     assert_eq!(
         v["metrics"],
         json!([
@@ -252,30 +290,54 @@ fn data_messages_get_names_and_datatypes_from_the_birth_and_lose_them_again_when
 #[test]
 fn the_check_reports_sequence_gaps_across_the_wrap_and_stale_death_certificates() {
     let mut host = Host::new(true);
-    let birth = |bd: u64, seq: u64| {
-        json!({"seq": seq, "metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": bd}]})
-    };
+    let birth = |bd: u64, seq: u64| json!({"seq": seq, "metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": bd}]});
     let seq = |s: u64| json!({"seq": s, "metrics": []});
-    assert!(node_msg(&mut host, "spBv1.0/g/NBIRTH/e", birth(3, 254)).1.is_empty());
-    assert!(node_msg(&mut host, "spBv1.0/g/NDATA/e", seq(255)).1.is_empty());
-    assert!(node_msg(&mut host, "spBv1.0/g/DDATA/e/d", seq(0)).1.is_empty());
+    assert!(node_msg(&mut host, "spBv1.0/g/NBIRTH/e", birth(3, 254))
+        .1
+        .is_empty());
+    assert!(node_msg(&mut host, "spBv1.0/g/NDATA/e", seq(255))
+        .1
+        .is_empty());
+    assert!(node_msg(&mut host, "spBv1.0/g/DDATA/e/d", seq(0))
+        .1
+        .is_empty());
     let w = node_msg(&mut host, "spBv1.0/g/DDATA/e/d", seq(3)).1;
     assert_eq!(
         w,
         vec!["g/e/d: DDATA seq 3 where 1 was expected (2 messages missing or out of order)"]
     );
-    let w = node_msg(&mut host, "spBv1.0/g/NDEATH/e", json!({"metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": 2}]})).1;
+    let w = node_msg(
+        &mut host,
+        "spBv1.0/g/NDEATH/e",
+        json!({"metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": 2}]}),
+    )
+    .1;
     assert_eq!(
         w,
         vec!["g/e: NDEATH bdSeq 2 does not match the NBIRTH's bdSeq 3 (a stale death certificate)"]
     );
     // The matching death ends the node's sequence; the next birth starts it again.
-    assert!(node_msg(&mut host, "spBv1.0/g/NDEATH/e", json!({"metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": 3}]})).1.is_empty());
-    assert!(node_msg(&mut host, "spBv1.0/g/NBIRTH/e", birth(4, 0)).1.is_empty());
-    assert!(node_msg(&mut host, "spBv1.0/g/NDATA/e", seq(1)).1.is_empty());
+    assert!(node_msg(
+        &mut host,
+        "spBv1.0/g/NDEATH/e",
+        json!({"metrics": [{"name": "bdSeq", "datatype": "UInt64", "value": 3}]})
+    )
+    .1
+    .is_empty());
+    assert!(node_msg(&mut host, "spBv1.0/g/NBIRTH/e", birth(4, 0))
+        .1
+        .is_empty());
+    assert!(node_msg(&mut host, "spBv1.0/g/NDATA/e", seq(1))
+        .1
+        .is_empty());
     // Data from a node whose birth was not seen: said once.
-    assert_eq!(node_msg(&mut host, "spBv1.0/g/NDATA/other", seq(9)).1.len(), 1);
-    assert!(node_msg(&mut host, "spBv1.0/g/NDATA/other", seq(10)).1.is_empty());
+    assert_eq!(
+        node_msg(&mut host, "spBv1.0/g/NDATA/other", seq(9)).1.len(),
+        1
+    );
+    assert!(node_msg(&mut host, "spBv1.0/g/NDATA/other", seq(10))
+        .1
+        .is_empty());
 }
 
 #[test]
@@ -303,4 +365,26 @@ fn sparkplug_topics_are_parsed_and_other_topics_are_not() {
     ] {
         assert_eq!(Topic::parse(t), None, "{t}");
     }
+}
+
+#[test]
+fn iso_times_agree_with_humantime_from_1970_to_the_last_millisecond_of_9999() {
+    let mut ms: u64 = 0;
+    while ms < 253_402_300_799_999 {
+        let want = humantime::format_rfc3339_millis(
+            std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms),
+        )
+        .to_string();
+        assert_eq!(values::iso(ms).as_deref(), Some(want.as_str()), "{ms}");
+        ms += 37 * 86_400_000 + 12_345_678 + ms % 7919;
+    }
+    assert_eq!(
+        values::iso(253_402_300_799_999).as_deref(),
+        Some("9999-12-31T23:59:59.999Z")
+    );
+    assert_eq!(
+        values::iso(951_782_400_000).as_deref(),
+        Some("2000-02-29T00:00:00.000Z")
+    );
+    assert_eq!(values::iso(253_402_300_800_000), None);
 }

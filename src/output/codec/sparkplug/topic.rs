@@ -28,7 +28,8 @@ impl<'a> Topic<'a> {
         match parts.as_slice() {
             ["STATE", host_id] if !host_id.is_empty() => Some(Topic::State { host_id }),
             [group_id, message_type, edge_node_id]
-                if NODE_TYPES.contains(message_type) && ![*group_id, *edge_node_id].contains(&"") =>
+                if NODE_TYPES.contains(message_type)
+                    && ![*group_id, *edge_node_id].contains(&"") =>
             {
                 Some(Topic::Node {
                     group_id,

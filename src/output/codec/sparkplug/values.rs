@@ -2,7 +2,7 @@
 //! floats (NaN and the infinities as the strings "NaN", "Infinity", "-Infinity", as in the
 //! Protobuf JSON mapping), date-times as milliseconds with an ISO-8601 twin, bytes as base64,
 //! and the array types packed little-endian into bytes (specification section 6.4.17).
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use serde_json::Value;
 
@@ -84,10 +84,67 @@ pub fn datatype_from(v: &Value) -> Result<u32, String> {
 
 /// Milliseconds since the epoch as ISO-8601 UTC with milliseconds; None past the year 9999.
 pub fn iso(ms: u64) -> Option<String> {
+    iso_bytes(ms).map(|b| b.iter().map(|&c| c as char).collect())
+}
+
+/// [`iso`] into a buffer: `YYYY-MM-DDTHH:MM:SS.mmmZ`, the days turned into a date by the
+/// proleptic Gregorian calendar (every metric of every message has a timestamp: this is hot).
+pub fn iso_bytes(ms: u64) -> Option<[u8; 24]> {
     const MAX_MS: u64 = 253_402_300_799_999;
-    (ms <= MAX_MS).then(|| {
-        humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(ms)).to_string()
-    })
+    if ms > MAX_MS {
+        return None;
+    }
+    let (days, in_day) = (ms / 86_400_000, (ms % 86_400_000) as u32);
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    // Most timestamps of a message fall on the day of the one before.
+    thread_local! {
+        static LAST_DAY: std::cell::Cell<(u64, [u8; 10])> = const { std::cell::Cell::new((u64::MAX, [0; 10])) };
+    }
+    let (cached, date) = LAST_DAY.get();
+    let date = if cached == days {
+        date
+    } else {
+        let date = date_of(days as i64);
+        LAST_DAY.set((days, date));
+        date
+    };
+    out[..10].copy_from_slice(&date);
+    let two = |out: &mut [u8; 24], at: usize, v: u32| {
+        out[at] = b'0' + (v / 10) as u8;
+        out[at + 1] = b'0' + (v % 10) as u8;
+    };
+    two(&mut out, 11, in_day / 3_600_000);
+    two(&mut out, 14, in_day / 60_000 % 60);
+    two(&mut out, 17, in_day / 1000 % 60);
+    let milli = in_day % 1000;
+    out[20] = b'0' + (milli / 100) as u8;
+    two(&mut out, 21, milli % 100);
+    Some(out)
+}
+
+/// `YYYY-MM-DD` of a day counted from 1970-01-01.
+fn date_of(days: i64) -> [u8; 10] {
+    // Days since 1970-01-01 to year, month, day (eras of 400 years from 0000-03-01).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut out = *b"0000-00-00";
+    let mut put = |at: usize, width: usize, mut v: u64| {
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, year as u64);
+    put(5, 2, month as u64);
+    put(8, 2, day as u64);
+    out
 }
 
 /// Milliseconds from a number, an ISO-8601 time, or "now".
@@ -161,10 +218,7 @@ pub fn to_json(dt: Option<u32>, s: ScalarRef) -> Result<(Value, Option<Value>), 
 
 fn int(v: &Value, min: i128, max: i128, what: &str) -> Result<i128, String> {
     let n: Option<i128> = match v {
-        Value::Number(n) => n
-            .as_i64()
-            .map(i128::from)
-            .or(n.as_u64().map(i128::from)),
+        Value::Number(n) => n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     };
@@ -206,21 +260,21 @@ pub fn from_json(dt: Option<u32>, v: &Value) -> Result<Scalar, String> {
         Some(DATETIME) => Long(ms_from(v, "DateTime")?),
         Some(FLOAT) => Float(float(v, what)? as f32),
         Some(DOUBLE) => Double(float(v, what)?),
-        Some(BOOLEAN) => Bool(v.as_bool().ok_or_else(|| format!("Boolean value must be true or false, not {v}"))?),
+        Some(BOOLEAN) => Bool(
+            v.as_bool()
+                .ok_or_else(|| format!("Boolean value must be true or false, not {v}"))?,
+        ),
         Some(STRING | TEXT | UUID) => Str(v
             .as_str()
             .ok_or_else(|| format!("{what} value must be a string, not {v}"))?
             .to_string()),
-        Some(BYTES | FILE) => Bytes(payload::unbase64(
-            v.as_str()
-                .ok_or_else(|| format!("{what} value must be base64, not {v}"))?,
-        )?),
-        Some(dt @ INT8_ARRAY..=DATETIME_ARRAY) => Bytes(array_from_json(dt, v)?),
-        Some(other) => {
-            return Err(format!(
-                "datatype {what} ({other}) has no scalar value"
-            ))
+        Some(BYTES | FILE) => {
+            Bytes(payload::unbase64(v.as_str().ok_or_else(|| {
+                format!("{what} value must be base64, not {v}")
+            })?)?)
         }
+        Some(dt @ INT8_ARRAY..=DATETIME_ARRAY) => Bytes(array_from_json(dt, v)?),
+        Some(other) => return Err(format!("datatype {what} ({other}) has no scalar value")),
         None => match v {
             Value::Bool(b) => Bool(*b),
             Value::String(s) => Str(s.clone()),
