@@ -246,6 +246,7 @@ impl Driver {
         resend: Vec<Packet>,
     ) -> End {
         let notices = self.notices.clone();
+        let tcp_fd = stream.tcp_fd();
         let (mut rd, mut wr) = tokio::io::split(stream);
         let mut rbuf = leftover;
         let mut wbuf = BytesMut::with_capacity(64 * 1024);
@@ -328,6 +329,11 @@ impl Driver {
                                     let _ = wr.flush().await;
                                 }).await;
                                 return e;
+                            }
+                            // Acknowledgements of ours awaited: let the broker's next ones out
+                            // at once (`transport::quick_ack`).
+                            if self.state.unfinished() > 0 {
+                                super::transport::quick_ack(tcp_fd);
                             }
                             if rbuf.capacity() - rbuf.len() < 4096 {
                                 rbuf.reserve(64 * 1024);
