@@ -49,6 +49,17 @@ impl BenchCommand {
     }
 }
 
+pub const BENCH_EXAMPLES: &str = "\
+Examples:
+  mqtt bench conn -c 1000 --duration 30s                # can the broker hold 1000 clients?
+  mqtt bench pub -c 10 -q 1 --rate 10k --duration 30s   # publish load, open loop
+  mqtt bench sub -c 1 -t 'bench/#' --duration 40s       # count what arrives, and its latency
+  mqtt bench pubsub -c 10 -q 1 --rate 1000 -d 10s       # end-to-end latency and exact loss
+  mqtt bench pubsub --rate 1000 -d 1m --prometheus 127.0.0.1:9464 --csv ticks.csv
+  mqtt bench pub -c 100 -d 1m --shards 4 --json s.json # one of 4 pods (Kubernetes Indexed Job)
+  mqtt bench merge shard-*.json                         # one summary from the shards'
+  mqtt bench pub --help                                 # the options of one scenario";
+
 const CONN_EXAMPLES: &str = "\
 Examples:
   mqtt bench conn -c 5000 --connect-rate 2000 --source-ip 127.0.0.1-127.0.0.4 --duration 30s

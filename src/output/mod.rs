@@ -1,4 +1,5 @@
 //! What goes to stdout: JSON line records, payload encodings, the buffered writer.
+pub mod color;
 pub mod diag;
 pub mod message;
 pub mod payload;
