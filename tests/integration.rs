@@ -14,4 +14,6 @@ mod interop;
 mod profile;
 mod pubsub;
 mod rr;
+mod terminal;
 mod trust;
+mod usage_errors;
