@@ -3,6 +3,7 @@
 mod support;
 
 mod bench;
+mod bench_export;
 mod broker_test;
 mod conn;
 mod crash;
