@@ -12,6 +12,7 @@ mod generate;
 mod harness_selftest;
 mod hostile;
 mod interop;
+mod kubernetes;
 mod profile;
 mod pubsub;
 mod rr;
