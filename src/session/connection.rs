@@ -330,9 +330,10 @@ impl Driver {
                                 }).await;
                                 return e;
                             }
-                            // Acknowledgements of ours awaited: let the broker's next ones out
-                            // at once (`transport::quick_ack`).
-                            if self.state.unfinished() > 0 {
+                            // Acknowledgements of ours awaited and nothing of ours to write
+                            // that would carry the TCP ACK: ACK at once, so that the broker's
+                            // next acknowledgements are not held back (`transport::quick_ack`).
+                            if self.state.unfinished() > 0 && wbuf.is_empty() && self.queued.is_empty() {
                                 super::transport::quick_ack(tcp_fd);
                             }
                             if rbuf.capacity() - rbuf.len() < 4096 {

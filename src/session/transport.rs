@@ -69,7 +69,8 @@ impl Stream {
 /// again by itself), instead of up to 40 ms later: with acknowledgements of ours still awaited,
 /// a broker with Nagle's algorithm on (mosquitto by default) holds every small packet after the
 /// first until the first is acknowledged, so `pub -q 1` of three messages took 45 ms. Call it
-/// after each read while acknowledgements are awaited.
+/// after a read while acknowledgements are awaited and nothing is about to be written (a write
+/// carries the ACK anyway).
 #[cfg(unix)]
 pub fn quick_ack(fd: std::os::fd::RawFd) {
     #[cfg(target_os = "linux")]
