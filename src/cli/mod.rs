@@ -152,7 +152,7 @@ pub fn parse() -> anyhow::Result<Cli> {
     crate::output::color::set(cli.color);
     profile::apply(&mut cli, &matches)?;
     if let Some(connect) = cli.command.connect_args_mut() {
-        password::resolve(connect)?;
+        password::resolve(connect, password::given_on_command_line(&matches))?;
     }
     Ok(cli)
 }
@@ -300,21 +300,13 @@ pub struct ConnectArgs {
     pub password_file: Option<PathBuf>,
 
     /// Ask for the password on the terminal, without echo
-    #[arg(
-        long,
-        conflicts_with_all = ["password", "password_file", "password_stdin"],
-        help_heading = "Connection"
-    )]
+    #[arg(long, conflicts_with = "password_stdin", help_heading = "Connection")]
     pub password_prompt: bool,
 
     /// Read the password from the first line of standard input: the safe way in scripts
     /// (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or
     /// --jsonl, which read stdin for messages
-    #[arg(
-        long,
-        conflicts_with_all = ["password", "password_file"],
-        help_heading = "Connection"
-    )]
+    #[arg(long, help_heading = "Connection")]
     pub password_stdin: bool,
 
     /// Keep alive interval in seconds (0 disables)

@@ -20,14 +20,59 @@ pub const ASK: &str = "\0ask";
 const LONGEST: u64 = 65_536;
 
 /// Replace a `-P` without a value, `--password-prompt` or `--password-stdin` with the password
-/// they read.
-pub fn resolve(args: &mut ConnectArgs) -> Result<()> {
-    if args.password_prompt || args.password.as_deref() == Some(ASK) {
-        args.password = Some(from_terminal()?);
-    } else if args.password_stdin {
-        args.password = Some(from_stdin(&mut std::io::stdin().lock())?);
+/// they read. These win over MQTT_PASSWORD, MQTT_PASSWORD_FILE and a profile's password (flags
+/// win over variables); with `-P PASSWORD` or `--password-file` on the command line as well
+/// (`given`: which of those is there) they are a usage error.
+pub fn resolve(args: &mut ConnectArgs, given: Option<&'static str>) -> Result<()> {
+    let ask = args.password.as_deref() == Some(ASK);
+    let flag = match (args.password_prompt, args.password_stdin) {
+        (true, _) => "--password-prompt",
+        (_, true) => "--password-stdin",
+        _ => {
+            if ask {
+                args.password = Some(from_terminal()?);
+                args.password_file = None;
+            }
+            return Ok(());
+        }
+    };
+    // `-P` without a value asks too: only a password or a file given is another way.
+    let other = match given {
+        Some("-P/--password") if ask => None,
+        other => other,
+    };
+    if let Some(other) = other {
+        return Err(exit::usage(format!(
+            "{flag} cannot be used with {other}: give the password one way"
+        )));
     }
+    args.password = Some(if args.password_prompt {
+        from_terminal()?
+    } else {
+        from_stdin(&mut std::io::stdin().lock())?
+    });
+    args.password_file = None;
     Ok(())
+}
+
+/// Which of `-P/--password` and `--password-file` the command line itself gives (not a variable
+/// or a profile), in the innermost subcommand's arguments.
+pub fn given_on_command_line(matches: &clap::ArgMatches) -> Option<&'static str> {
+    let mut leaf = matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    let on_command_line = |id: &str| {
+        leaf.try_get_raw(id).is_ok_and(|v| v.is_some())
+            && leaf.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+    };
+    if on_command_line("password") {
+        Some("-P/--password")
+    } else if on_command_line("password_file") {
+        Some("--password-file")
+    } else {
+        None
+    }
 }
 
 /// One line of `input`, without its line ending; nothing at all is an error.

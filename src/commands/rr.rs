@@ -278,11 +278,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
                     req.got += 1;
                     let answers = Answers { request_seq: req.seq, latency: req.sent.elapsed() };
                     let time = record::now();
-                    let start = out.buffer().len();
                     printer.print(out.buffer(), &p, &time, (args.output.payload, &args.output.fields), Some(answers));
-                    if matches!(printer, Printer::Record) {
-                        crate::output::color::record_from(out.buffer(), start);
-                    }
                     if req.got >= args.replies {
                         pending.remove(&key);
                         counts.answered += 1;

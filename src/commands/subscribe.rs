@@ -173,11 +173,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                         session.send(Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
                     }
                     let time = record::now();
-                    let start = out.buffer().len();
                     printer.print(out.buffer(), &p, &time, (args.print.payload, &args.print.fields), None);
-                    if matches!(printer, Printer::Record) {
-                        crate::output::color::record_from(out.buffer(), start);
-                    }
                     received += 1;
                     acks.push((p.packet_id, p.qos));
                     if args.count.is_some_and(|c| received >= c) {
