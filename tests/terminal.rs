@@ -269,3 +269,90 @@ fn capath_verifies_the_broker_with_a_folder_of_ca_certificates() {
         cmd::describe(&out)
     );
 }
+
+#[test]
+fn password_stdin_wins_over_a_password_in_the_environment_but_not_over_one_on_the_command_line() {
+    let b = broker_with_alice();
+    let mut c = conn_as_alice(&b);
+    c.arg("--password-stdin").env("MQTT_PASSWORD", "wrong");
+    let out = cmd::run_with_stdin(&mut c, b"s3cret-pw\n", WAIT);
+    cmd::assert_success(&out);
+    for other in [&["-P", "s3cret-pw"][..], &["--password-file", "/dev/null"]] {
+        let out = cmd::run_with_stdin(
+            conn_as_alice(&b).arg("--password-stdin").args(other),
+            b"s3cret-pw\n",
+            WAIT,
+        );
+        cmd::assert_code(&out, 2);
+        let err = cmd::stderr(&out);
+        assert!(
+            err.starts_with("mqtt: error: --password-stdin cannot be used with"),
+            "{other:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_at_the_password_prompt_ends_the_program_and_gives_the_echo_back() {
+    use std::os::unix::process::ExitStatusExt;
+    let b = broker_with_alice();
+    let mut pty = Pty::spawn(conn_as_alice(&b).arg("--password-prompt"));
+    assert!(pty.wait_for("Password: ", WAIT));
+    assert!(!pty.echoes());
+    pty.type_text("\u{3}");
+    let status = pty.wait(WAIT);
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status}");
+    assert!(pty.echoes(), "the terminal was left without echo");
+}
+
+/// `s` without its colour escapes.
+fn without_colour(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_burst_of_coloured_records_is_every_record_once_in_colour() {
+    let b = Broker::plain();
+    let sub = crate::support::subscribed::spawn_sub(
+        &b,
+        "colour-burst",
+        &["-t", "burst", "-q", "1", "-C", "2000", "--color", "always"],
+    );
+    let lines: String = (0..2000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+    let out = cmd::run_with_stdin(
+        mqtt().args([
+            "pub",
+            "-p",
+            &b.port().to_string(),
+            "-t",
+            "burst",
+            "-q",
+            "1",
+            "-l",
+        ]),
+        lines.as_bytes(),
+        WAIT,
+    );
+    cmd::assert_success(&out);
+    let done = sub.wait(WAIT);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    assert_eq!(done.all_lines.len(), 2000);
+    for (i, line) in done.all_lines.iter().enumerate() {
+        assert!(
+            line.starts_with("\x1b[1;39m{\x1b[0m\x1b[34;1m\"type\""),
+            "{line:?}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&without_colour(line))
+            .unwrap_or_else(|e| panic!("line {i} is not a record once uncoloured ({e}): {line:?}"));
+        assert_eq!(v["payload"], format!("{{\"n\":{i}}}"));
+    }
+}

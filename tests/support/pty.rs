@@ -116,6 +116,13 @@ impl Pty {
 
     /// Wait for the program to exit (killed after `timeout`) and for all it wrote.
     pub fn finish(mut self, timeout: Duration) -> (ExitStatus, String) {
+        let status = self.wait(timeout);
+        (status, String::from_utf8_lossy(&self.output).into_owned())
+    }
+
+    /// Wait for the program to exit (killed, and the test failed, after `timeout`) and read all
+    /// it wrote; the terminal stays open.
+    pub fn wait(&mut self, timeout: Duration) -> ExitStatus {
         let deadline = Instant::now() + timeout;
         let status = loop {
             if let Some(s) = self.child.try_wait().expect("try_wait") {
@@ -138,7 +145,7 @@ impl Pty {
         while let Ok(chunk) = self.chunks.recv_timeout(Duration::from_secs(2)) {
             self.output.extend_from_slice(&chunk);
         }
-        (status, String::from_utf8_lossy(&self.output).into_owned())
+        status
     }
 }
 
