@@ -56,7 +56,7 @@ Examples:
   mqtt bench sub -c 1 -t 'bench/#' --duration 40s       # count what arrives, and its latency
   mqtt bench pubsub -c 10 -q 1 --rate 1000 -d 10s       # end-to-end latency and exact loss
   mqtt bench pubsub --rate 1000 -d 1m --prometheus 127.0.0.1:9464 --csv ticks.csv
-  mqtt bench pub -c 100 -d 1m --shards 4 --json s.json # one of 4 pods (Kubernetes Indexed Job)
+  mqtt bench pub -c 100 -d 1m --shards 4 --no-progress  # pod K of an Indexed Job of 4
   mqtt bench merge shard-*.json                         # one summary from the shards'
   mqtt bench pub --help                                 # the options of one scenario";
 
