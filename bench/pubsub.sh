@@ -192,3 +192,53 @@ section_pubsub() {
     ps_report
 }
 
+
+# `bench/compare.sh oneshot`: a one-shot `printf 'a\nb\nc\n' | mqtt pub -l -q N` against a
+# mosquitto with its default settings (Nagle's algorithm on, as most brokers run), against
+# mosquitto_pub the same way: median, min and max of ONESHOT_RUNS wall times in ms, run
+# alternately. Before TCP_QUICKACK (ARCHITECTURE.md) mqtt's -q 1 and -q 2 took 48 ms here: the
+# broker held the second acknowledgement until our delayed ACK of the first.
+ONESHOT_RUNS=${ONESHOT_RUNS:-30}
+section_oneshot() {
+    need_binary
+    mkdir -p "$WORK/oneshot"
+    local port conf pid
+    port=$(free_port)
+    conf="$WORK/oneshot/mosquitto.conf"
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n' \
+        "$port" >"$conf"
+    chmod 644 "$conf"
+    mosquitto -c "$conf" >/dev/null 2>&1 &
+    pid=$!
+    BROKERS+=("$pid")
+    for _ in $(seq 100); do
+        python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2).close()" 2>/dev/null && break
+        sleep 0.05
+    done
+    echo "## one-shot pub of 3 lines, default mosquitto (Nagle on), $ONESHOT_RUNS runs each"
+    echo
+    echo "| client | QoS | median ms | min | max |"
+    echo "|---|---|---|---|---|"
+    python3 - "$ONESHOT_RUNS" "$MQTT" "$port" <<'PY'
+import subprocess, sys, time
+runs, mqtt, port = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+for qos in ["0", "1", "2"]:
+    cmds = {
+        "mqtt pub -l": [mqtt, "pub", "-h", "127.0.0.1", "-p", port, "-t", "o", "-l", "-q", qos,
+                        "--no-output"],
+        "mosquitto_pub -l": ["mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-t", "o", "-l",
+                             "-q", qos],
+    }
+    times = {k: [] for k in cmds}
+    for _ in range(runs):
+        for k, c in cmds.items():
+            a = time.perf_counter()
+            subprocess.run(c, input=b"a\nb\nc\n", stdout=subprocess.DEVNULL, check=True)
+            times[k].append((time.perf_counter() - a) * 1000)
+    for k, t in times.items():
+        t.sort()
+        print(f"| {k} | {qos} | {t[len(t)//2]:.1f} | {t[0]:.1f} | {t[-1]:.1f} |")
+PY
+    stop_broker "$pid"
+    echo
+}

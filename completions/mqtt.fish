@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mqtt_global_optspecs
-    string join \n help version log=
+    string join \n help version log= color=
 end
 
 function __fish_mqtt_needs_command
@@ -26,6 +26,9 @@ end
 
 complete -c mqtt -n "__fish_mqtt_needs_command" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_needs_command" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_needs_command" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_needs_command" -l version -d 'Print version'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
@@ -46,13 +49,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s V -l protocol-version
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -77,8 +81,13 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l auth-method -d 'Enhan
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand conn" -l will-retain -d 'Retain the will'
@@ -112,13 +121,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s V -l protocol-version 
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -145,14 +155,19 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l reconnect-delay -d 'Fi
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s s -l stdin -d 'Publish all of standard input as one message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s l -l lines -d 'Publish each line of standard input as a message, as it arrives (an empty line is an empty payload; the newline is not part of the payload)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s n -l null -d 'Publish an empty (zero-length) message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l jsonl -d 'Read message records (the JSON lines `mqtt sub` prints) from standard input; each record\'s topic, qos, retain and properties override the flags'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s r -l retain -d 'Retain the message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-output -d 'Do not print `published` records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l will-retain -d 'Retain the will'
@@ -191,13 +206,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s V -l protocol-version 
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -224,6 +240,9 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l reconnect-delay -d 'Fi
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-local -d 'Don\'t receive our own publications (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retain-as-published -d 'Keep the retain flag as published (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l idle-from-start -d 'With --idle: count the quiet time from the subscription, not from the first message'
@@ -232,8 +251,10 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s R -l no-retained -d 'S
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first live one or after --quiet'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l remove-retained -d 'Clear each retained message seen (publish an empty retained message to its topic)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` lines instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l will-retain -d 'Retain the will'
@@ -274,13 +295,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s V -l protocol-version -
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -307,13 +329,18 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l reconnect-delay -d 'Fir
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s s -l stdin -d 'Publish all of standard input as one message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s l -l lines -d 'Publish each line of standard input as a message, as it arrives (an empty line is an empty payload; the newline is not part of the payload)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s n -l null -d 'Publish an empty (zero-length) message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l jsonl -d 'Read message records (the JSON lines `mqtt sub` prints) from standard input; each record\'s topic, qos, retain and properties override the flags'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s v -l verbose -d 'Print `topic payload` lines instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l will-retain -d 'Retain the will'
@@ -339,13 +366,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s V -l protocol-versio
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -372,11 +400,16 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l reconnect-delay -d '
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l echo -d 'Answer with the request\'s own payload'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l keep-newline -d 'Keep the newline that ends the command\'s output (by default one trailing newline is dropped: `echo ok` answers `ok`)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-output -d 'Do not print `replied` records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l will-retain -d 'Retain the will'
@@ -399,13 +432,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s V -l protocol-version
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -430,10 +464,15 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l auth-method -d 'Enhan
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l all-versions -d 'Run the checks under each version the broker accepts (3.1, 3.1.1, 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l json -d 'JSON records even on a terminal'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l will-retain -d 'Retain the will'
@@ -442,6 +481,9 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l no-problem-info -d 'A
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and not __fish_seen_subcommand_from conn pub sub pubsub merge help" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
@@ -458,13 +500,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -495,11 +538,18 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l prometheus -d 'Serve the live counters and latency histograms at http://ADDR/metrics in the Prometheus text format while the run lasts, e.g. 127.0.0.1:9464 (port 0: a free one, printed on stderr)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l csv -d 'Also write each tick to FILE as a CSV row (a header row first), for spreadsheets' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l threads -d 'Worker threads [default: one per core; one for runs paced at 10,000 msg/s or less, where latency is measured best without waking tasks across threads]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from conn" -l will-retain -d 'Retain the will'
@@ -517,13 +567,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -554,6 +605,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l prometheus -d 'Serve the live counters and latency histograms at http://ADDR/metrics in the Prometheus text format while the run lasts, e.g. 127.0.0.1:9464 (port 0: a free one, printed on stderr)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l csv -d 'Also write each tick to FILE as a CSV row (a header row first), for spreadsheets' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l threads -d 'Worker threads [default: one per core; one for runs paced at 10,000 msg/s or less, where latency is measured best without waking tasks across threads]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s t -l topic -d 'Topic template: %i client index, %c client id, %s message sequence' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -s q -l qos -d 'QoS of the messages' -r
@@ -568,8 +621,13 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l limit -d 'Messages in total (over all publishers and shards)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pub" -l will-retain -d 'Retain the will'
@@ -588,13 +646,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -625,6 +684,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l prometheus -d 'Serve the live counters and latency histograms at http://ADDR/metrics in the Prometheus text format while the run lasts, e.g. 127.0.0.1:9464 (port 0: a free one, printed on stderr)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l csv -d 'Also write each tick to FILE as a CSV row (a header row first), for spreadsheets' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l threads -d 'Worker threads [default: one per core; one for runs paced at 10,000 msg/s or less, where latency is measured best without waking tasks across threads]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s t -l topic -d 'Topic filter template: %i subscriber index, %c client id' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -s q -l qos -d 'QoS of the subscription' -r
@@ -632,8 +693,13 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l limit -d 'Stop after N messages received in total' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from sub" -l will-retain -d 'Retain the will'
@@ -651,13 +717,14 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l id-prefix -d 'Prefix of the generated client identifier' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s u -l username -d 'User name' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s P -l password -d 'Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l connect-timeout -d 'Give up connecting after DURATION' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l key -d 'Private key (PEM) of --cert' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
@@ -688,6 +755,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s d -l duration -d 'Run for DURATION after the warmup [default: until --count/--limit, or Ctrl-C]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l warmup -d 'Leave the first DURATION out of throughput and latency figures' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l json -d 'Also write the summary record to FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l prometheus -d 'Serve the live counters and latency histograms at http://ADDR/metrics in the Prometheus text format while the run lasts, e.g. 127.0.0.1:9464 (port 0: a free one, printed on stderr)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l csv -d 'Also write each tick to FILE as a CSV row (a header row first), for spreadsheets' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l threads -d 'Worker threads [default: one per core; one for runs paced at 10,000 msg/s or less, where latency is measured best without waking tasks across threads]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s t -l topic -d 'Topic template: %i client index, %c client id, %s message sequence' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -s q -l qos -d 'QoS of the messages' -r
@@ -706,8 +775,13 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l drain -d 'After publishing ends, wait at most DURATION for the last messages' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l no-clean -d 'Resume a session: clean start / clean session off'
-complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from pubsub" -l will-retain -d 'Retain the will'
@@ -720,6 +794,9 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l json -d 'Also write the merged summary to FILE' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
 json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l no-progress -d 'No human summary on stderr, even on a terminal'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from merge" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'

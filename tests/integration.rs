@@ -3,6 +3,7 @@
 mod support;
 
 mod bench;
+mod bench_export;
 mod broker_test;
 mod codecs;
 mod conn;
@@ -12,7 +13,10 @@ mod generate;
 mod harness_selftest;
 mod hostile;
 mod interop;
+mod kubernetes;
 mod profile;
 mod pubsub;
 mod rr;
+mod terminal;
 mod trust;
+mod usage_errors;

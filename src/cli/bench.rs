@@ -49,6 +49,17 @@ impl BenchCommand {
     }
 }
 
+pub const BENCH_EXAMPLES: &str = "\
+Examples:
+  mqtt bench conn -c 1000 --duration 30s                # can the broker hold 1000 clients?
+  mqtt bench pub -c 10 -q 1 --rate 10k --duration 30s   # publish load, open loop
+  mqtt bench sub -c 1 -t 'bench/#' --duration 40s       # count what arrives, and its latency
+  mqtt bench pubsub -c 10 -q 1 --rate 1000 -d 10s       # end-to-end latency and exact loss
+  mqtt bench pubsub --rate 1000 -d 1m --prometheus 127.0.0.1:9464 --csv ticks.csv
+  mqtt bench pub -c 100 -d 1m --shards 4 --no-progress  # pod K of an Indexed Job of 4
+  mqtt bench merge shard-*.json                         # one summary from the shards'
+  mqtt bench pub --help                                 # the options of one scenario";
+
 const CONN_EXAMPLES: &str = "\
 Examples:
   mqtt bench conn -c 5000 --connect-rate 2000 --source-ip 127.0.0.1-127.0.0.4 --duration 30s
@@ -180,10 +191,40 @@ pub struct RunArgs {
     #[arg(long, help_heading = "Bench")]
     pub no_histograms: bool,
 
+    /// Serve the live counters and latency histograms at http://ADDR/metrics in the Prometheus
+    /// text format while the run lasts, e.g. 127.0.0.1:9464 (port 0: a free one, printed on
+    /// stderr)
+    #[arg(long, value_name = "ADDR", value_parser = socket_addr, help_heading = "Bench")]
+    pub prometheus: Option<std::net::SocketAddr>,
+
+    /// Also write each tick to FILE as a CSV row (a header row first), for spreadsheets
+    #[arg(long, value_name = "FILE", help_heading = "Bench")]
+    pub csv: Option<PathBuf>,
+
     /// Worker threads [default: one per core; one for runs paced at 10,000 msg/s or less, where
     /// latency is measured best without waking tasks across threads]
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Bench")]
     pub threads: Option<u16>,
+}
+
+/// `--prometheus`: an IP address and a port (`127.0.0.1:9464`, `[::1]:9464`).
+pub fn socket_addr(s: &str) -> Result<std::net::SocketAddr, String> {
+    s.parse().map_err(|_| {
+        format!("invalid address '{s}': expected IP:PORT, e.g. 127.0.0.1:9464 or [::1]:9464")
+    })
+}
+
+impl BenchCommand {
+    /// What every scenario shares (None for merge).
+    pub fn run_args(&self) -> Option<&RunArgs> {
+        match self {
+            BenchCommand::Conn(a) => Some(&a.run),
+            BenchCommand::Pub(a) => Some(&a.run),
+            BenchCommand::Sub(a) => Some(&a.run),
+            BenchCommand::Pubsub(a) => Some(&a.run),
+            BenchCommand::Merge(_) => None,
+        }
+    }
 }
 
 /// Paced runs at this many messages a second or less run on one thread (see `--threads`).

@@ -14,7 +14,11 @@ impl ConnectArgs {
     pub fn options(&self) -> Result<ConnectOptions> {
         let args = self;
         let mut scheme = if args.ws { Scheme::Ws } else { Scheme::Tcp };
-        let tls_wanted = args.tls || args.cafile.is_some() || args.cert.is_some() || args.insecure;
+        let tls_wanted = args.tls
+            || args.cafile.is_some()
+            || args.capath.is_some()
+            || args.cert.is_some()
+            || args.insecure;
         // -L replaces -h (and its port) entirely: a list given there is not looked at.
         let (mut host, mut port) = match &args.url {
             Some(_) => (String::new(), args.port),
@@ -147,6 +151,7 @@ impl ConnectArgs {
         }
         for (name, file) in [
             ("--cafile", &args.cafile),
+            ("--capath", &args.capath),
             ("--cert", &args.cert),
             ("--key", &args.key),
         ] {
@@ -173,6 +178,7 @@ impl ConnectArgs {
             ws_headers: args.ws_header.clone(),
             tls: TlsOptions {
                 cafile: args.cafile.clone(),
+                capath: args.capath.clone(),
                 cert: args.cert.clone(),
                 key: args.key.clone(),
                 insecure: args.insecure,

@@ -4,6 +4,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+pub const EXAMPLES: &str = "\
+Examples:
+  mqtt generate completions --out completions      # every shell, into completions/
+  mqtt generate completions --shell bash --out -   # one shell, on stdout
+  mqtt generate man --out man";
+
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     #[command(subcommand)]

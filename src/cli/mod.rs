@@ -14,11 +14,13 @@ mod connect;
 pub mod generate;
 pub mod help;
 pub mod parse;
+mod password;
 pub mod profile;
 mod profile_error;
 pub mod pubsub;
 pub mod rr;
 pub mod test;
+mod usage_error;
 
 pub use bench::BenchArgs;
 pub use pubsub::{PubArgs, SubArgs};
@@ -64,6 +66,18 @@ pub struct Cli {
         value_name = "FORMAT"
     )]
     pub log: crate::output::diag::LogFormat,
+
+    /// Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a
+    /// terminal and NO_COLOR is not set)
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        env = "MQTT_COLOR",
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: crate::output::color::ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,11 +107,11 @@ pub enum Command {
     Test(test::TestArgs),
 
     /// Load generator: hold connections, publish, subscribe, measure latency and loss
-    #[command(disable_help_flag = true, subcommand_required = true)]
+    #[command(disable_help_flag = true, subcommand_required = true, after_help = help::with_exit_codes(bench::BENCH_EXAMPLES, help::BENCH_CODES))]
     Bench(BenchArgs),
 
     /// Write shell completions or man pages (for packagers; output is committed in the repo)
-    #[command(hide = true, disable_help_flag = true)]
+    #[command(hide = true, disable_help_flag = true, after_help = generate::EXAMPLES)]
     Generate(generate::GenerateArgs),
 }
 
@@ -117,13 +131,30 @@ impl Command {
     }
 }
 
-/// Parse the process's command line (exiting on a usage error as clap does), then fill the
+/// Parse the process's command line (clap's errors are usage errors, `usage_error`; help and
+/// version are printed and exit 0), then fill the
 /// connection options left at their defaults from the selected profile (`profile`).
 pub fn parse() -> anyhow::Result<Cli> {
-    let matches = Cli::command().get_matches();
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let root = Cli::command();
+    crate::output::diag::set_format(usage_error::log_format(&argv));
+    let clap_error = |e: clap::Error| {
+        if usage_error::is_output(&e) {
+            e.exit()
+        }
+        usage_error::convert(e, &root, &argv)
+    };
+    let matches = root
+        .clone()
+        .try_get_matches_from(&argv)
+        .map_err(clap_error)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(clap_error)?;
     crate::output::diag::set_format(cli.log);
+    crate::output::color::set(cli.color);
     profile::apply(&mut cli, &matches)?;
+    if let Some(connect) = cli.command.connect_args_mut() {
+        password::resolve(connect, password::given_on_command_line(&matches))?;
+    }
     Ok(cli)
 }
 
@@ -246,12 +277,15 @@ pub struct ConnectArgs {
     #[arg(short = 'u', long, env = "MQTT_USERNAME", help_heading = "Connection")]
     pub username: Option<String>,
 
-    /// Password (prefer --password-file or MQTT_PASSWORD: arguments are visible to other users)
+    /// Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are
+    /// visible to other users); -P without a value asks on the terminal, as --password-prompt
     #[arg(
         short = 'P',
         long,
         env = "MQTT_PASSWORD",
         hide_env_values = true,
+        num_args = 0..=1,
+        default_missing_value = password::ASK,
         help_heading = "Connection"
     )]
     pub password: Option<String>,
@@ -265,6 +299,16 @@ pub struct ConnectArgs {
         help_heading = "Connection"
     )]
     pub password_file: Option<PathBuf>,
+
+    /// Ask for the password on the terminal, without echo
+    #[arg(long, conflicts_with = "password_stdin", help_heading = "Connection")]
+    pub password_prompt: bool,
+
+    /// Read the password from the first line of standard input: the safe way in scripts
+    /// (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or
+    /// --jsonl, which read stdin for messages
+    #[arg(long, help_heading = "Connection")]
+    pub password_stdin: bool,
 
     /// Keep alive interval in seconds (0 disables)
     #[arg(short = 'k', long, env = "MQTT_KEEPALIVE", default_value = "60", value_parser = parse::seconds_u16, value_name = "SECONDS", help_heading = "Connection")]
@@ -293,7 +337,8 @@ pub struct ConnectArgs {
     )]
     pub source_ip: Option<address::SourceIps>,
 
-    /// Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --cert and --insecure
+    /// Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and
+    /// --insecure
     #[arg(long, env = "MQTT_TLS", help_heading = "TLS and WebSocket")]
     pub tls: bool,
 
@@ -309,6 +354,16 @@ pub struct ConnectArgs {
         help_heading = "TLS and WebSocket"
     )]
     pub cafile: Option<PathBuf>,
+
+    /// A folder of CA certificates (PEM files, e.g. c_rehash'ed, as mosquitto's clients take),
+    /// beside or instead of --cafile
+    #[arg(
+        long,
+        env = "MQTT_CAPATH",
+        value_name = "DIR",
+        help_heading = "TLS and WebSocket"
+    )]
+    pub capath: Option<PathBuf>,
 
     /// Client certificate chain (PEM) for mutual TLS
     #[arg(
@@ -500,6 +555,23 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_with_subcommands_shows_examples_in_its_help() {
+        fn walk(cmd: &clap::Command, path: &str) {
+            if cmd.has_subcommands() {
+                let after = cmd
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                assert!(after.contains("Examples:"), "{path} has no examples");
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        walk(&Cli::command(), "mqtt");
     }
 
     #[test]

@@ -70,6 +70,7 @@ pub struct Profile {
     pub ws: Option<bool>,
     pub ws_path: Option<String>,
     pub cafile: Option<PathBuf>,
+    pub capath: Option<PathBuf>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
     pub insecure: Option<bool>,
@@ -340,6 +341,7 @@ pub fn apply_profile(
     set!("ws", ws, p.ws);
     set!("ws_path", ws_path, p.ws_path.clone());
     set!("cafile", cafile, p.cafile.as_ref().map(|f| Some(path(f))));
+    set!("capath", capath, p.capath.as_ref().map(|f| Some(path(f))));
     set!("cert", cert, p.cert.as_ref().map(|f| Some(path(f))));
     set!("key", key, p.key.as_ref().map(|f| Some(path(f))));
     set!("insecure", insecure, p.insecure);
@@ -362,7 +364,7 @@ pub fn apply_profile(
     }
     // The password and the password file are one setting: a flag or variable for either one
     // replaces the profile's.
-    if take("password") && take("password_file") {
+    if take("password") && take("password_file") && !args.password_prompt && !args.password_stdin {
         if let Some(pw) = p.password {
             args.password = Some(pw);
         } else if let Some(f) = &p.password_file {

@@ -109,12 +109,22 @@ pub struct SourceArgs {
     pub file: Option<PathBuf>,
 
     /// Publish all of standard input as one message
-    #[arg(short = 's', long, help_heading = "Source (exactly one)")]
+    #[arg(
+        short = 's',
+        long,
+        conflicts_with = "password_stdin",
+        help_heading = "Source (exactly one)"
+    )]
     pub stdin: bool,
 
     /// Publish each line of standard input as a message, as it arrives (an empty line is an
     /// empty payload; the newline is not part of the payload)
-    #[arg(short = 'l', long, help_heading = "Source (exactly one)")]
+    #[arg(
+        short = 'l',
+        long,
+        conflicts_with = "password_stdin",
+        help_heading = "Source (exactly one)"
+    )]
     pub lines: bool,
 
     /// Publish an empty (zero-length) message
@@ -123,7 +133,11 @@ pub struct SourceArgs {
 
     /// Read message records (the JSON lines `mqtt sub` prints) from standard input; each
     /// record's topic, qos, retain and properties override the flags
-    #[arg(long, help_heading = "Source (exactly one)")]
+    #[arg(
+        long,
+        conflicts_with = "password_stdin",
+        help_heading = "Source (exactly one)"
+    )]
     pub jsonl: bool,
 
     /// Publish SIZE random bytes, e.g. 1KiB

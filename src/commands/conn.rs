@@ -7,6 +7,7 @@ use anyhow::Result;
 use super::{connecting, signals};
 use crate::cli::{ConnArgs, Hold};
 use crate::exit;
+use crate::output::color;
 use crate::output::records::{self, Connack, Disconnected};
 use crate::output::Output;
 use crate::protocol::Disconnect;
@@ -21,7 +22,7 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
         _ = signals.recv() => return Err(exit::interrupted("interrupted while connecting")),
     };
     let mut out = Output::new();
-    out.line(&records::line(&Connack::new(&opts, &hs)))?;
+    out.line(&color::record(records::line(&Connack::new(&opts, &hs))))?;
     out.flush()?;
     if !hs.accepted() {
         return Err(exit::refused(format!(
@@ -53,7 +54,7 @@ pub async fn run(args: ConnArgs) -> Result<ExitCode> {
                 Some(Update::Closed(Ok(()))) | None => return Ok(ExitCode::SUCCESS),
                 Some(Update::Closed(Err(e))) => {
                     let r = Disconnected::new(server_disconnect.as_deref(), e.message.clone());
-                    out.line(&records::line(&r))?;
+                    out.line(&color::record(records::line(&r)))?;
                     out.flush()?;
                     return Err(e.into_error(""));
                 }

@@ -247,6 +247,8 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
     };
 
     let mut out = ThreadedOutput::new();
+    // Records (not templates or -v lines) in colour on a terminal (`output::color`).
+    out.colour_records(printer.prints_records());
     let mut counts = Counts::default();
     let mut ignored = Ignored::default();
     // In flight, by correlation data (MQTT 3.1/3.1.1: one, under empty data).

@@ -124,6 +124,8 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     };
     let mut acks: Vec<(u16, QoS)> = Vec::new();
     let mut out = ThreadedOutput::new();
+    // Records (not templates or -v lines) in colour on a terminal (`output::color`).
+    out.colour_records(printer.prints_records());
     let mut refused = 0;
     for (i, code) in ack.reason_codes.iter().enumerate() {
         if reason::is_error(*code) {

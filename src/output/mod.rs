@@ -1,5 +1,6 @@
 //! What goes to stdout: JSON line records, payload encodings, the buffered writer.
 pub mod codec;
+pub mod color;
 pub mod diag;
 pub mod message;
 pub mod payload;

@@ -27,6 +27,11 @@ impl Printer {
         Ok(Printer { kind, decoder })
     }
 
+    /// Whether it prints records (JSON, which a terminal shows in colour).
+    pub fn prints_records(&self) -> bool {
+        matches!(self.kind, Kind::Record)
+    }
+
     /// Append `p` (received at `time`) to `out`, a line with its newline. Returns what
     /// `--sparkplug-check` found wrong, for stderr.
     pub fn print(

@@ -87,6 +87,10 @@ pub struct ThreadedOutput {
     idle: Arc<Notify>,
     /// Largest write that cannot block once poll says stdout is writable (a pipe's page).
     direct_cap: usize,
+    /// Colour the JSON records in `buf` before they go out (`colour_records`), and how much of
+    /// `buf` is coloured already.
+    colour: bool,
+    painted: usize,
 }
 
 /// The writer thread: started only when stdout first does not take a block at once (a
@@ -107,6 +111,22 @@ impl ThreadedOutput {
             in_flight: Arc::new(AtomicUsize::new(0)),
             idle: Arc::new(Notify::new()),
             direct_cap: direct_write_cap(),
+            colour: false,
+            painted: 0,
+        }
+    }
+
+    /// What is written here is JSON records (`records` true) to colour when colour is on
+    /// (`output::color`: `--color`, a terminal, NO_COLOR).
+    pub fn colour_records(&mut self, records: bool) {
+        self.colour = records && super::color::enabled();
+    }
+
+    /// Colour what was buffered since the last time (whole records: lines are appended whole).
+    fn paint(&mut self) {
+        if self.colour && self.painted < self.buf.len() {
+            super::color::record_from(&mut self.buf, self.painted);
+            self.painted = self.buf.len();
         }
     }
 
@@ -170,8 +190,10 @@ impl ThreadedOutput {
     /// stays buffered for `flush` (bench writes its ticks so in a pause of its progress bar).
     pub fn write_ready(&mut self) -> io::Result<()> {
         if self.in_flight.load(Ordering::Acquire) == 0 && !self.buf.is_empty() {
+            self.paint();
             let n = write_without_blocking(&self.buf, self.direct_cap)?;
             self.buf.drain(..n);
+            self.painted = self.painted.saturating_sub(n);
         }
         Ok(())
     }
@@ -194,6 +216,8 @@ impl ThreadedOutput {
             }
         }
         self.start();
+        self.paint();
+        self.painted = 0;
         let bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(HIGH_WATER));
         self.in_flight.fetch_add(1, Ordering::AcqRel);
         let sent = match &self.tx {

@@ -246,6 +246,7 @@ impl Driver {
         resend: Vec<Packet>,
     ) -> End {
         let notices = self.notices.clone();
+        let tcp_fd = stream.tcp_fd();
         let (mut rd, mut wr) = tokio::io::split(stream);
         let mut rbuf = leftover;
         let mut wbuf = BytesMut::with_capacity(64 * 1024);
@@ -328,6 +329,12 @@ impl Driver {
                                     let _ = wr.flush().await;
                                 }).await;
                                 return e;
+                            }
+                            // Acknowledgements of ours awaited and nothing of ours to write
+                            // that would carry the TCP ACK: ACK at once, so that the broker's
+                            // next acknowledgements are not held back (`transport::quick_ack`).
+                            if self.state.unfinished() > 0 && wbuf.is_empty() && self.queued.is_empty() {
+                                super::transport::quick_ack(tcp_fd);
                             }
                             if rbuf.capacity() - rbuf.len() < 4096 {
                                 rbuf.reserve(64 * 1024);

@@ -48,6 +48,8 @@ impl Scheme {
 #[derive(Clone, Debug, Default)]
 pub struct TlsOptions {
     pub cafile: Option<PathBuf>,
+    /// A folder of CA certificates (PEM files), beside or instead of `cafile`.
+    pub capath: Option<PathBuf>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
     pub insecure: bool,

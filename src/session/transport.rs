@@ -43,6 +43,54 @@ pub enum Stream {
     Ws(Box<WsBytes<Plain>>),
 }
 
+impl Plain {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Plain::Tcp(s) => s,
+            Plain::Tls(t) => t.get_ref().0,
+        }
+    }
+}
+
+impl Stream {
+    /// The TCP socket under every layer, for `quick_ack`; valid while the stream (or both
+    /// halves of it split) lives.
+    #[cfg(unix)]
+    pub fn tcp_fd(&self) -> std::os::fd::RawFd {
+        use std::os::fd::AsRawFd;
+        match self {
+            Stream::Plain(p) => p.tcp().as_raw_fd(),
+            Stream::Ws(w) => w.ws.get_ref().tcp().as_raw_fd(),
+        }
+    }
+}
+
+/// Acknowledge what arrives at once for a while (Linux TCP_QUICKACK, which the kernel turns off
+/// again by itself), instead of up to 40 ms later: with acknowledgements of ours still awaited,
+/// a broker with Nagle's algorithm on (mosquitto by default) holds every small packet after the
+/// first until the first is acknowledged, so `pub -q 1` of three messages took 45 ms. Call it
+/// after a read while acknowledgements are awaited and nothing is about to be written (a write
+/// carries the ACK anyway).
+#[cfg(unix)]
+pub fn quick_ack(fd: std::os::fd::RawFd) {
+    #[cfg(target_os = "linux")]
+    {
+        let on: libc::c_int = 1;
+        // SAFETY: setsockopt on a socket the caller keeps open, with a c_int option value.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_QUICKACK,
+                (&on as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = fd;
+}
+
 /// Resolve `host:port`, connect (from `source` when given), TLS and WebSocket handshakes.
 /// Errors carry exit code 3 and name the failing step.
 pub async fn open(
@@ -140,6 +188,51 @@ async fn connect_one(addr: SocketAddr, opts: &ConnectOptions) -> io::Result<TcpS
     Ok(stream)
 }
 
+/// Every certificate of a PEM file (`--cafile`, or a file of `--capath`); one without any is an
+/// error.
+fn add_ca_file(roots: &mut rustls::RootCertStore, ca: &std::path::Path, flag: &str) -> Result<()> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(ca)
+        .and_then(|it| it.collect::<Result<_, _>>())
+        .map_err(|e| exit::usage(format!("cannot read {flag} {}: {e}", ca.display())))?;
+    if certs.is_empty() {
+        return Err(exit::usage(format!(
+            "{flag} {} holds no PEM certificate",
+            ca.display()
+        )));
+    }
+    for c in certs {
+        roots
+            .add(c)
+            .map_err(|e| exit::usage(format!("{flag} {}: {e}", ca.display())))?;
+    }
+    Ok(())
+}
+
+/// `--capath DIR`, as mosquitto's clients read it: the certificates of every PEM file in the
+/// folder (by any name: c_rehash's `<hash>.0` links, `*.pem`, `*.crt`); files holding no
+/// certificate are passed over, a folder without any is an error.
+fn add_ca_path(roots: &mut rustls::RootCertStore, dir: &std::path::Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| exit::usage(format!("cannot read --capath {}: {e}", dir.display())))?;
+    let before = roots.len();
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths.into_iter().filter(|p| p.is_file()) {
+        let Ok(it) = CertificateDer::pem_file_iter(&path) else {
+            continue;
+        };
+        let certs: Vec<CertificateDer<'static>> = it.filter_map(|c| c.ok()).collect();
+        roots.add_parsable_certificates(certs);
+    }
+    if roots.len() == before {
+        return Err(exit::usage(format!(
+            "--capath {} holds no PEM certificate",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 fn tls_error_text(e: &io::Error) -> String {
     if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match inner {
@@ -177,14 +270,13 @@ fn certificate_problem(c: &rustls::CertificateError) -> String {
         }
         E::NotValidForName => "the certificate is not valid for this host name".into(),
         E::UnknownIssuer => {
-            "the certificate is not signed by a trusted CA (give the CA with --cafile)".into()
+            "the certificate is not signed by a trusted CA (give the CA with --cafile or --capath)"
+                .into()
         }
         other => other.to_string(),
     }
 }
 
-/// The rustls client configuration for `tls`: roots from `--cafile` or the system (with the
-/// webpki roots as a fallback), an optional client certificate, ALPN, or no verification.
 /// Bytes written to broker connections by this process (for progress bars; a relaxed add per
 /// write call, not per message).
 pub static BYTES_WRITTEN: AtomicU64 = AtomicU64::new(0);
@@ -195,7 +287,9 @@ pub fn count_written(n: usize) {
     BYTES_WRITTEN.fetch_add(n as u64, Ordering::Relaxed);
 }
 
-/// (`--insecure` is the caller's to warn about: this layer prints nothing.)
+/// The rustls client configuration for `tls`: roots from `--cafile` and `--capath`, or the
+/// system's (with the webpki roots as a fallback), an optional client certificate, ALPN, or no
+/// verification. (`--insecure` is the caller's to warn about: this layer prints nothing.)
 pub fn tls_client_config(tls: &TlsOptions) -> Result<Arc<rustls::ClientConfig>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
@@ -208,21 +302,12 @@ pub fn tls_client_config(tls: &TlsOptions) -> Result<Arc<rustls::ClientConfig>> 
     } else {
         let mut roots = rustls::RootCertStore::empty();
         if let Some(ca) = &tls.cafile {
-            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(ca)
-                .and_then(|it| it.collect::<Result<_, _>>())
-                .map_err(|e| exit::usage(format!("cannot read --cafile {}: {e}", ca.display())))?;
-            if certs.is_empty() {
-                return Err(exit::usage(format!(
-                    "--cafile {} holds no PEM certificate",
-                    ca.display()
-                )));
-            }
-            for c in certs {
-                roots
-                    .add(c)
-                    .map_err(|e| exit::usage(format!("--cafile {}: {e}", ca.display())))?;
-            }
-        } else {
+            add_ca_file(&mut roots, ca, "--cafile")?;
+        }
+        if let Some(dir) = &tls.capath {
+            add_ca_path(&mut roots, dir)?;
+        }
+        if tls.cafile.is_none() && tls.capath.is_none() {
             let native = rustls_native_certs::load_native_certs();
             roots.add_parsable_certificates(native.certs);
             if roots.is_empty() {

@@ -5,6 +5,7 @@ pub mod brokers;
 pub mod cmd;
 pub mod fake;
 pub mod peer;
+pub mod pty;
 pub mod subscribed;
 
 #[allow(unused_imports)]

@@ -16,7 +16,9 @@
 //!   its failures; [`publisher`], [`subscriber`]: its steps, without I/O; [`header`],
 //!   [`written`], [`limits`], [`rate`], [`pacer`], [`coalesce`]: what they rely on.
 //! - [`report`]: ticks and the progress bar; [`summary`]: the summary record and `merge`;
-//!   [`human`]: the table on stderr; [`stats`]: histograms; [`verdict`]: the exit code.
+//!   [`human`]: the table on stderr; [`stats`]: histograms; [`verdict`]: the exit code;
+//!   [`prometheus`]: the live metrics endpoint (`--prometheus`); [`csv`]: the ticks as CSV
+//!   (`--csv`).
 use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -37,12 +39,14 @@ pub mod collector;
 pub mod connect;
 pub mod connection;
 pub mod counters;
+pub mod csv;
 pub mod header;
 pub mod hosts;
 pub mod human;
 pub mod limits;
 pub mod pacer;
 pub mod plan;
+pub mod prometheus;
 pub mod publisher;
 pub mod rate;
 pub mod report;
@@ -65,6 +69,11 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         return summary::merge(args);
     }
     let mut plan = Plan::from_command(&cmd)?;
+    let run_args = cmd.run_args();
+    let mut csv = match run_args.and_then(|r| r.csv.as_deref()) {
+        Some(path) => Some(csv::Csv::create(path)?),
+        None => None,
+    };
     hosts::resolve(&mut plan.hosts).await?;
     system::warn_about_limits(&plan);
     let plan = Arc::new(plan);
@@ -77,6 +86,18 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
         )
         .map_err(|e| exit::runtime(format!("cannot start the pacer thread: {e}")))?,
     );
+    // Served until the summary is written (dropping it stops the listener).
+    let _metrics = match run_args.and_then(|r| r.prometheus) {
+        Some(addr) => {
+            let endpoint = prometheus::serve(addr, plan.clone(), counters.clone()).await?;
+            diag::info(
+                "prometheus",
+                &format!("serving metrics at http://{}/metrics", endpoint.addr),
+            );
+            Some(endpoint)
+        }
+        None => None,
+    };
     let (ctl, _keep) = watch::channel(Phase::Connect);
     let ctl = Arc::new(ctl);
     let collector = Collector::new(plan.clone(), counters.clone(), ctl.clone());
@@ -111,6 +132,9 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             r = &mut collect => break r.map_err(|e| anyhow::anyhow!("the collector failed: {e}"))?,
             _ = ticker.tick() => {
                 let tick = ticks.next(&counters, t0.elapsed());
+                if let Some(csv) = &mut csv {
+                    csv.tick(&crate::output::record::now(), &tick);
+                }
                 if stdout_ok && !out.has_room() {
                     skipped_ticks += 1;
                 } else if stdout_ok {
