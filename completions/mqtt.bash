@@ -1956,7 +1956,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__pub)
-            opts="-t -m -f -s -l -n -q -r -e -h -p -L -V -i -u -P -k -x --topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --qos --retain --repeat --interval --max-inflight --coalesce --no-output --message-expiry --content-type --payload-format --response-topic --correlation-data --user-property --topic-alias --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
+            opts="-t -m -f -s -l -n -q -r -e -h -p -L -V -i -u -P -k -x --topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --encode --qos --retain --repeat --interval --max-inflight --coalesce --no-output --message-expiry --content-type --payload-format --response-topic --correlation-data --user-property --topic-alias --proto --proto-path --descriptor-set --proto-message --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1992,6 +1992,10 @@ _mqtt() {
                     ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "base64 hex" -- "${cur}"))
+                    return 0
+                    ;;
+                --encode)
+                    COMPREPLY=($(compgen -W "cbor msgpack protobuf sparkplug" -- "${cur}"))
                     return 0
                     ;;
                 --qos)
@@ -2048,6 +2052,22 @@ _mqtt() {
                     ;;
                 --topic-alias)
                     COMPREPLY=($(compgen -W "auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --proto)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --descriptor-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --host)
@@ -2544,7 +2564,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__rr)
-            opts="-t -e -m -f -s -l -n -q -W -v -h -p -L -V -i -u -P -k -x --topic --response-topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --qos --correlation-data --replies --max-inflight --interval --repeat --content-type --user-property --timeout --payload --format --verbose --field --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
+            opts="-t -e -m -f -s -l -n -q -W -v -h -p -L -V -i -u -P -k -x --topic --response-topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --encode --qos --correlation-data --replies --max-inflight --interval --repeat --content-type --user-property --timeout --payload --format --verbose --field --proto --proto-path --descriptor-set --proto-message --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2588,6 +2608,10 @@ _mqtt() {
                     ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "base64 hex" -- "${cur}"))
+                    return 0
+                    ;;
+                --encode)
+                    COMPREPLY=($(compgen -W "cbor msgpack protobuf sparkplug" -- "${cur}"))
                     return 0
                     ;;
                 --qos)
@@ -2635,7 +2659,7 @@ _mqtt() {
                     return 0
                     ;;
                 --payload)
-                    COMPREPLY=($(compgen -W "text json base64 hex" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json base64 hex cbor msgpack protobuf sparkplug auto" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -2644,6 +2668,22 @@ _mqtt() {
                     ;;
                 --field)
                     COMPREPLY=($(compgen -W "dup packet_id payload_size" -- "${cur}"))
+                    return 0
+                    ;;
+                --proto)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --descriptor-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --host)
@@ -2862,7 +2902,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__sub)
-            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --until --idle --idle-from-start --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --filter-out --payload --format --verbose --field --queue --coalesce --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
+            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --until --idle --idle-from-start --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --filter-out --payload --format --verbose --field --sparkplug-check --proto --proto-path --descriptor-set --proto-message --queue --coalesce --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2941,7 +2981,7 @@ _mqtt() {
                     return 0
                     ;;
                 --payload)
-                    COMPREPLY=($(compgen -W "text json base64 hex" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json base64 hex cbor msgpack protobuf sparkplug auto" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -2950,6 +2990,22 @@ _mqtt() {
                     ;;
                 --field)
                     COMPREPLY=($(compgen -W "dup packet_id payload_size" -- "${cur}"))
+                    return 0
+                    ;;
+                --proto)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --descriptor-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --queue)

@@ -1653,7 +1653,7 @@ fn topic_alias_auto_replaces_repeated_topics() {
         0,
         &[0x22, 0x00, 0x0a],
     ))];
-    script.extend(std::iter::repeat(Step::ExpectPacket).take(6));
+    script.extend(std::iter::repeat_n(Step::ExpectPacket, 6));
     let fake = FakeBroker::start(script);
     let out = cmd::run_with_stdin(
         mqtt().args(["pub", "-L", &fake.url(), "--jsonl", "--topic-alias", "auto"]),

@@ -83,7 +83,11 @@ Examples:
   tail -F app.log | mqtt pub -t logs/app -l -q 1 --no-output
   mqtt sub -t 'src/#' -C 100 | jq -c '.topic |= sub(\"^src\"; \"dst\")' | mqtt pub --jsonl
   mqtt pub -t bench/x --payload-size 1KiB --repeat 1000 --interval 10ms
-  mqtt pub -t a -m 'aGVsbG8=' --encoding base64 --content-type text/plain --user-property k=v";
+  mqtt pub -t a -m 'aGVsbG8=' --encoding base64 --content-type text/plain --user-property k=v
+  mqtt pub -t sensors/1 --encode cbor -m '{\"t\":21.5,\"raw\":{\"$base64\":\"3q0=\"}}'
+  mqtt pub -t sensors/1 --encode protobuf --proto reading.proto -m '{\"value\":21.5}'
+  mqtt pub -t spBv1.0/g/NDATA/edge --encode sparkplug \\
+    -m '{\"timestamp\":\"now\",\"seq\":1,\"metrics\":[{\"alias\":1,\"datatype\":\"Float\",\"value\":21.5}]}'";
 
 /// Where the messages come from (`pub`, and the requests of `rr`): exactly one source.
 #[derive(Debug, Args, Clone)]
@@ -224,7 +228,11 @@ Examples:
   mqtt sub -t dev/1/state --until '.status == \"online\"' -W 60s   # wait for a condition
   mqtt sub -t 'jobs/#' -q 1 --idle 2s                  # drain what is queued, then exit
   mqtt sub -t 'jobs/#' -q 1 -i worker-1 --no-clean -E  # create a durable session, exit
-  mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker";
+  mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker
+  mqtt sub -t 'spBv1.0/#' --payload auto --sparkplug-check   # Sparkplug B as JSON, seq gaps
+  mqtt sub -t 'spBv1.0/#' --payload sparkplug --format '{edge_node_id} {payload.metrics[0].value}'
+  mqtt sub -t 'sensors/#' --payload protobuf --proto reading.proto --proto-message app.Reading
+  mqtt sub -t 'cbor/#' --payload cbor | jq .payload";
 
 #[derive(Debug, Args)]
 pub struct SubArgs {

@@ -140,7 +140,7 @@ pub async fn run(args: ReplyArgs) -> Result<ExitCode> {
         if limit.is_some_and(|n| served >= n) {
             break Stop::Done;
         }
-        let room = jobs.len() < concurrency && !limit.is_some_and(|n| taken >= n);
+        let room = jobs.len() < concurrency && limit.is_none_or(|n| taken < n);
         tokio::select! {
             biased;
             _ = signals.recv() => break Stop::Signal,

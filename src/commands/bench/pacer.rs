@@ -89,7 +89,7 @@ impl Pacer {
 
     fn register(&self, at_ns: u64, waker: Waker) {
         let mut heap = self.heap.lock().unwrap_or_else(|e| e.into_inner());
-        let earliest = heap.peek().map_or(true, |e| at_ns < e.0.at_ns);
+        let earliest = heap.peek().is_none_or(|e| at_ns < e.0.at_ns);
         heap.push(Reverse(Entry { at_ns, waker }));
         drop(heap);
         if earliest {

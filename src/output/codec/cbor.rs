@@ -10,8 +10,16 @@ const DEPTH: usize = 128;
 
 pub fn decode(bytes: &[u8]) -> Result<Value, String> {
     let mut rest = bytes;
-    let v: Cbor = ciborium::de::from_reader_with_recursion_limit(&mut rest, DEPTH)
-        .map_err(|e| format!("not CBOR: {e}"))?;
+    let v: Cbor =
+        ciborium::de::from_reader_with_recursion_limit(&mut rest, DEPTH).map_err(|e| match e {
+            ciborium::de::Error::Io(_) => "not CBOR: it ends in the middle of a value".to_string(),
+            ciborium::de::Error::Syntax(at) => format!("not CBOR: bad syntax at byte {at}"),
+            ciborium::de::Error::Semantic(Some(at), m) => format!("not CBOR: {m} at byte {at}"),
+            ciborium::de::Error::Semantic(None, m) => format!("not CBOR: {m}"),
+            ciborium::de::Error::RecursionLimitExceeded => {
+                format!("not CBOR here: nested deeper than {DEPTH}")
+            }
+        })?;
     if !rest.is_empty() {
         return Err(format!(
             "not CBOR: {} bytes left after the first value",
