@@ -313,6 +313,50 @@ mod tests {
     }
 
     #[test]
+    fn payload_paths_reach_into_decoded_and_json_payloads() {
+        let decoded = Decoded::Value {
+            value: serde_json::value::RawValue::from_string(
+                r#"{"metrics":[{"name":"t","value":21.5}],"a key":{"s":"x"}}"#.into(),
+            )
+            .unwrap(),
+            encoding: "sparkplug",
+            fields: [("edge_node_id".to_string(), Value::from("e1"))]
+                .into_iter()
+                .collect(),
+        };
+        let render = |t: &str, p: &Publish, d: &Decoded| {
+            let mut out = Vec::new();
+            Template::parse(t).unwrap().render(p, "T", d, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            render(
+                "{edge_node_id} {payload.metrics[0].name}={payload.metrics[0].value} {payload[\"a key\"]} [{payload.nope}] [{device_id}]",
+                &msg(),
+                &decoded
+            ),
+            r#"e1 t=21.5 {"s":"x"} [] []"#
+        );
+        assert_eq!(
+            render("{decoded}", &msg(), &decoded),
+            r#"{"metrics":[{"name":"t","value":21.5}],"a key":{"s":"x"}}"#
+        );
+        // A JSON payload without a codec: the same paths.
+        let json = Publish {
+            payload: Bytes::from_static(br#"{"a":{"b":[true]}}"#),
+            ..msg()
+        };
+        let plain = Decoded::Plain(payload::PayloadFormat::Text);
+        assert_eq!(
+            render("{payload.a.b[0]} {payload.a}", &json, &plain),
+            r#"true {"b":[true]}"#
+        );
+        for bad in ["{payload.}", "{payload.a[x]}", "{payload.a[0}"] {
+            assert!(Template::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn unknown_or_unclosed_placeholders_are_errors() {
         assert!(Template::parse("{nope}")
             .unwrap_err()
