@@ -273,3 +273,47 @@ fn auto_decodes_by_content_type_and_sparkplug_topic_and_otherwise_shows_json_or_
         Decoded::Plain(PayloadFormat::Json)
     );
 }
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sparkplug_sample() -> Vec<u8> {
+        sparkplug::encode(&json!({"timestamp": 1, "seq": 3, "metrics": [
+            {"name": "a", "alias": 1, "datatype": "Int16Array", "value": [1, -2]},
+            {"name": "b", "datatype": "DataSet", "value": {"columns": ["x"], "types": ["Int8"], "rows": [[1]]}},
+            {"name": "c", "datatype": "Template", "value": {"metrics": [{"name": "d", "datatype": "BooleanArray", "value": [true]}]}},
+            {"name": "e", "datatype": "Int32", "value": 1, "properties": {"p": {"type": "PropertySetList", "value": [{}]}}}
+        ]}))
+        .unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Arbitrary bytes, and a valid Sparkplug payload with bytes changed, never panic a
+        /// decoder: each gives JSON or an error.
+        #[test]
+        fn no_payload_panics_a_decoder(
+            bytes in proptest::collection::vec(any::<u8>(), 0..600),
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        ) {
+            let _ = cbor::decode(&bytes);
+            let _ = msgpack::decode(&bytes);
+            let _ = sparkplug::decode(&bytes);
+            let mut mutated = sparkplug_sample();
+            for (at, b) in flips {
+                let n = mutated.len();
+                mutated[at % n] = b;
+            }
+            let mut host = sparkplug::Host::new(true);
+            for topic in ["spBv1.0/g/NBIRTH/e", "spBv1.0/g/DDATA/e/d", "spBv1.0/g/NDEATH/e"] {
+                let t = sparkplug::Topic::parse(topic).unwrap();
+                if let Ok((json, _)) = sparkplug::decode_on(&mut host, &t, &mutated) {
+                    // Whatever decodes is valid JSON.
+                    prop_assert!(serde_json::from_str::<Value>(json.get()).is_ok());
+                }
+            }
+        }
+    }
+}
