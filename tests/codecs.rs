@@ -17,6 +17,20 @@ fn publish(b: &Broker, args: &[&str]) {
     cmd::assert_success(&out);
 }
 
+/// `mqtt ARGS` against the broker exits 2 (a usage error) saying `needle`.
+#[track_caller]
+fn refused(b: &Broker, args: &[&str], needle: &str) {
+    let url = b.url("mqtt");
+    let (command, rest) = args.split_first().expect("a command");
+    let out = cmd::run(mqtt().args([command, "-L", url.as_str()]).args(rest), T);
+    cmd::assert_code(&out, 2);
+    assert!(
+        cmd::stderr(&out).contains(needle),
+        "{}",
+        cmd::describe(&out)
+    );
+}
+
 fn messages(s: Spawned) -> (Vec<Value>, String) {
     let done = s.wait(T);
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
@@ -140,47 +154,15 @@ fn protobuf_with_a_proto_importing_another_goes_through_the_broker_both_ways() {
     assert_eq!(msgs[0]["encoding"], "protobuf");
     assert_eq!(msgs[0]["payload"], value);
     // Two message types and no --proto-message: a usage error that lists them.
-    let out = cmd::run(
-        mqtt()
-            .args([
-                "sub",
-                "-L",
-                &b.url("mqtt"),
-                "-t",
-                "x",
-                "--payload",
-                "protobuf",
-                "--proto",
-            ])
-            .arg(&proto)
-            .args(["--proto-path", &include]),
-        T,
-    );
-    cmd::assert_code(&out, 2);
-    assert!(
-        cmd::stderr(&out).contains("app.v1.Other, app.v1.Reading"),
-        "{}",
-        cmd::describe(&out)
+    let proto = proto.to_str().unwrap();
+    let sub_x = ["sub", "-t", "x", "--payload", "protobuf"];
+    refused(
+        &b,
+        &[&sub_x[..], &["--proto", proto, "--proto-path", &include]].concat(),
+        "app.v1.Other, app.v1.Reading",
     );
     // Protobuf with no schema at all.
-    let out = cmd::run(
-        mqtt().args([
-            "sub",
-            "-L",
-            &b.url("mqtt"),
-            "-t",
-            "x",
-            "--payload",
-            "protobuf",
-        ]),
-        T,
-    );
-    cmd::assert_code(&out, 2);
-    assert!(
-        cmd::stderr(&out).contains("needs a schema"),
-        "{}",
-        cmd::describe(&out)
-    );
+    refused(&b, &sub_x, "needs a schema");
 }
 
 fn birth(bd_seq: u64) -> String {
@@ -325,25 +307,10 @@ fn a_payload_that_does_not_decode_is_printed_as_base64_with_the_reason_and_nothi
         .starts_with("not a Sparkplug B payload"));
     assert_eq!(msgs[1]["payload"]["seq"], 1);
     // JSON that is not, for --encode: a usage error before connecting.
-    let out = cmd::run(
-        mqtt().args([
-            "pub",
-            "-L",
-            &b.url("mqtt"),
-            "-t",
-            "x",
-            "--encode",
-            "cbor",
-            "-m",
-            "{nope",
-        ]),
-        T,
-    );
-    cmd::assert_code(&out, 2);
-    assert!(
-        cmd::stderr(&out).contains("-m: --encode cbor takes JSON"),
-        "{}",
-        cmd::describe(&out)
+    refused(
+        &b,
+        &["pub", "-t", "x", "--encode", "cbor", "-m", "{nope"],
+        "-m: --encode cbor takes JSON",
     );
 }
 
