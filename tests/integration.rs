@@ -15,6 +15,7 @@ mod hostile;
 mod interop;
 mod kubernetes;
 mod profile;
+mod pub_template;
 mod pubsub;
 mod rr;
 mod terminal;

@@ -25,6 +25,46 @@ pub fn duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(t).map_err(|e| format!("invalid duration '{s}': {e}"))
 }
 
+/// A replay speed: `2x`, `0.5x`, `1` or `max`.
+pub fn speed(s: &str) -> Result<super::pubsub::Speed, String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("max") {
+        return Ok(super::pubsub::Speed::Max);
+    }
+    let num = t.strip_suffix(['x', 'X']).unwrap_or(t);
+    match num.parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 && f <= 1e6 => Ok(super::pubsub::Speed::Factor(f)),
+        _ => Err(format!(
+            "invalid speed '{s}': expected a factor above 0 such as 2x or 0.5x, or max"
+        )),
+    }
+}
+
+/// `--loop`: a count (at least 1) or `forever`.
+pub fn loops(s: &str) -> Result<super::pubsub::Loops, String> {
+    if s.trim().eq_ignore_ascii_case("forever") {
+        return Ok(super::pubsub::Loops::Forever);
+    }
+    match count(s) {
+        Ok(n) if n > 0 => Ok(super::pubsub::Loops::Times(n)),
+        _ => Err(format!(
+            "invalid loop count '{s}': expected N (1 or more) or forever"
+        )),
+    }
+}
+
+/// `--start-at`: an RFC 3339 time (`2026-12-02T05:00:00Z`) or a duration from the first
+/// record (`90s`).
+pub fn start_at(s: &str) -> Result<super::pubsub::StartAt, String> {
+    let t = s.trim();
+    if let Ok(time) = humantime::parse_rfc3339_weak(t) {
+        return Ok(super::pubsub::StartAt::Time(time));
+    }
+    duration(t).map(super::pubsub::StartAt::Offset).map_err(|_| {
+        format!("invalid start '{s}': expected a time such as 2026-12-02T05:00:00Z or an offset such as 90s")
+    })
+}
+
 /// Seconds as a u16 (keep alive): `60`, `1m`, `0` disables.
 pub fn seconds_u16(s: &str) -> Result<u16, String> {
     let d = duration(s)?;

@@ -7,6 +7,7 @@ pub mod payload;
 pub mod printer;
 pub mod progress;
 pub mod properties;
+pub mod pub_template;
 pub mod record;
 pub mod records;
 pub mod requests;

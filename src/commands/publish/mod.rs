@@ -9,9 +9,11 @@ use anyhow::Result;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+pub mod pace;
 pub mod source;
 
-use source::{InputError, Item};
+use pace::Pace;
+use source::{Expand, InputError, Item};
 
 use super::{connecting, input, signals, stdout};
 use crate::cli::pubsub::MessageProperties;
@@ -19,6 +21,7 @@ use crate::cli::PubArgs;
 use crate::exit;
 use crate::output::diag;
 use crate::output::progress::Progress;
+use crate::output::pub_template::Template;
 use crate::output::records::{self, Published};
 use crate::output::ThreadedOutput;
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
@@ -87,10 +90,25 @@ impl Tally {
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut signals = signals::Signals::new();
     let opts = args.connect.options()?;
-    if let Some(t) = &args.topic {
+    let templating = args.template || args.source.template_file.is_some();
+    // A topic template is checked as a template: its placeholders are not wildcards, and a
+    // sample expansion is a valid name.
+    let topic_template = match (&args.topic, templating) {
+        (Some(t), true) => Some(
+            Template::parse(t.as_bytes())
+                .and_then(|tt| tt.check_topic(&opts.connect.client_id).map(|()| tt))
+                .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?,
+        ),
+        _ => None,
+    };
+    if let (Some(t), None) = (&args.topic, &topic_template) {
         topic::validate_name(t)
             .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?;
     }
+    if args.jitter.is_some() && args.interval.is_none() && args.rate.is_none() {
+        return Err(exit::usage("--jitter needs --interval or --rate"));
+    }
+    let pace = Pace::new(args.interval, args.rate, args.jitter);
     let properties = message_properties(&args.properties, opts.connect.version)?;
     let template = Publish {
         topic: args.topic.clone().unwrap_or_default(),
@@ -113,6 +131,18 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         r = source::fixed_payload(&args.source, &codecs) => r?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the message; nothing was published")),
     };
+    let payload_template = match (&fixed, templating) {
+        (Some(p), true) => Some(Template::parse(p).map_err(|e| {
+            let what = match &args.source.template_file {
+                Some(f) => format!("--template-file {}", f.display()),
+                None if args.source.message.is_some() => "-m".into(),
+                None if args.source.file.is_some() => "-f".into(),
+                None => "-s".into(),
+            };
+            exit::usage(format!("{what}: {e}"))
+        })?),
+        _ => None,
+    };
 
     // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
     // list per acknowledgement): without --max-inflight, at most 256 of the broker's allowance.
@@ -133,20 +163,30 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let limit = input::Limit::default();
     limit.cap(session.connack.properties.maximum_packet_size);
     let (tx, mut rx) = mpsc::channel::<Item>(1024);
-    let interval = args.interval;
     let reader = if let Some(payload) = fixed {
+        let expand = (topic_template.is_some() || payload_template.is_some()).then(|| Expand {
+            topic: topic_template,
+            payload: payload_template,
+            client_id: session
+                .connack
+                .properties
+                .assigned_client_identifier
+                .clone()
+                .unwrap_or_else(|| opts.connect.client_id.clone()),
+        });
         tokio::spawn(source::repeat(
             tx,
             template.clone(),
             payload,
             args.repeat,
-            interval,
+            pace,
+            expand,
         ))
     } else if args.source.lines {
         tokio::spawn(source::read_lines(
             tx,
             template.clone(),
-            interval,
+            pace,
             limit.clone(),
             args.source.encode.map(|c| (c, codecs.clone())),
         ))
@@ -155,7 +195,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             tx,
             template.clone(),
             opts.connect.version,
-            interval,
+            pace,
             limit.clone(),
             codecs.clone(),
         ))
