@@ -17,6 +17,7 @@ mod kubernetes;
 mod profile;
 mod pub_template;
 mod pubsub;
+mod replay;
 mod rr;
 mod terminal;
 mod trust;

@@ -291,7 +291,9 @@ Examples:
   mqtt sub -t dev/1/state --until '.status == \"online\"' -W 60s   # wait for a condition
   mqtt sub -t 'jobs/#' -q 1 --idle 2s                  # drain what is queued, then exit
   mqtt sub -t 'jobs/#' -q 1 -i worker-1 --no-clean -E  # create a durable session, exit
-  mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker";
+  mqtt sub -t 'src/#' | mqtt pub --jsonl -h other-broker
+  mqtt sub -t 'plant/#' --retain-as-published --record plant.jsonl --no-stdout   # capture
+  mqtt pub --jsonl --replay < plant.jsonl              # and play it back with its timing";
 
 #[derive(Debug, Args)]
 pub struct SubArgs {
@@ -380,6 +382,22 @@ pub struct SubArgs {
     /// Clear each retained message seen (publish an empty retained message to its topic)
     #[arg(long, help_heading = "Retained")]
     pub remove_retained: bool,
+
+    /// Append each message's record to FILE as well: always the plain record (payload as text,
+    /// base64 when not UTF-8, properties, retain), whatever --format, -v or --payload say, so
+    /// that `pub --jsonl --replay` sends it back byte for byte. Written before the message is
+    /// acknowledged; use --retain-as-published to keep the retain flag as it was published
+    #[arg(long, value_name = "FILE", help_heading = "Record")]
+    pub record: Option<PathBuf>,
+
+    /// With --record: print nothing on stdout (records go only to FILE)
+    #[arg(long, requires = "record", help_heading = "Record")]
+    pub no_stdout: bool,
+
+    /// With --record: before FILE would grow past SIZE, rename it FILE.1 (replacing an older
+    /// one) and start a new FILE, e.g. 100MiB
+    #[arg(long, value_parser = parse::size, value_name = "SIZE", requires = "record", help_heading = "Record")]
+    pub record_max_size: Option<u64>,
 
     /// Hide messages whose topic matches FILTER (repeatable)
     #[arg(short = 'T', long, value_name = "FILTER", help_heading = "Output")]

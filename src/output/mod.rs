@@ -9,6 +9,7 @@ pub mod progress;
 pub mod properties;
 pub mod pub_template;
 pub mod record;
+pub mod recorder;
 pub mod records;
 pub mod requests;
 pub mod template;

@@ -3,6 +3,7 @@
 //! (which keeps up to the receive maximum in flight, in order) and reports each outcome.
 use std::collections::HashMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -10,6 +11,7 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 pub mod pace;
+pub mod replay;
 pub mod source;
 
 use pace::Pace;
@@ -163,6 +165,14 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let limit = input::Limit::default();
     limit.cap(session.connack.properties.maximum_packet_size);
     let (tx, mut rx) = mpsc::channel::<Item>(1024);
+    let opts_version = opts.connect.version;
+    let schedule = Arc::new(std::sync::Mutex::new(replay::Schedule::new(
+        args.speed,
+        args.start_at,
+    )));
+    let mut lateness = replay::Lateness::default();
+    // A replayed message's time, while it waits for room in the session's queue.
+    let mut next_due: Option<tokio::time::Instant> = None;
     let reader = if let Some(payload) = fixed {
         let expand = (topic_template.is_some() || payload_template.is_some()).then(|| Expand {
             topic: topic_template,
@@ -189,6 +199,21 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             pace,
             limit.clone(),
             args.source.encode.map(|c| (c, codecs.clone())),
+        ))
+    } else if args.replay {
+        let opts = replay::Options {
+            speed: args.speed,
+            start_at: args.start_at,
+            loops: args.loops,
+        };
+        tokio::spawn(replay::run(
+            tx,
+            template.clone(),
+            opts_version,
+            limit.clone(),
+            codecs.clone(),
+            opts,
+            schedule.clone(),
         ))
     } else {
         tokio::spawn(source::read_jsonl(
@@ -283,6 +308,9 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                     if let Some(req) = next.take() {
                         permit.send(req);
                     }
+                    if let Some(due) = next_due.take() {
+                        lateness.add(tokio::time::Instant::now().saturating_duration_since(due));
+                    }
                 }
                 // The driver stopped: its Closed notice says why.
                 Err(_) => next = None,
@@ -292,6 +320,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                     tally.sent += 1;
                     tally.topics.insert(m.seq, (m.publish.topic.clone(), m.publish.qos, m.publish.retain));
                     next = Some(Request::Publish { publish: m.publish, token: m.seq, auto_alias });
+                    next_due = m.due;
                 }
                 Some(Err(e)) => {
                     input_error = Some(e);
@@ -311,6 +340,15 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             &mut signals,
         )
         .await;
+    }
+    if args.replay {
+        let timed = args.speed != crate::cli::pubsub::Speed::Max;
+        if let Ok(s) = schedule.lock() {
+            records::write(out.buffer(), &lateness.record(tally.sent, &s, timed));
+        }
+        if let Some(w) = lateness.warning(tally.sent).filter(|_| timed) {
+            diag::warning(&w);
+        }
     }
     // Every record is written before the exit, however long stdout takes, but a signal stops
     // the wait.
