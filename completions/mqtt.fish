@@ -98,11 +98,21 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s t -l topic -d 'Topic t
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s m -l message -d 'The message payload' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s f -l file -d 'Publish the whole file as one message (binary-safe)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l template-file -d 'The payload is FILE with placeholders, expanded for each message as with --template (pub only)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
 hex\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug' -r -f -a "cbor\t''
+msgpack\t''
+protobuf\t''
+sparkplug\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l repeat -d 'Publish the message N times' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l interval -d 'Wait DURATION between messages (with --repeat, -l or --jsonl)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l repeat -l count -d 'Publish the message N times (--count is the same)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l interval -d 'Wait DURATION between messages (with --repeat, -l or --jsonl); with --repeat the times are on a grid from the first message, so a late one does not push back the rest' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l rate -d 'Publish R messages a second: --interval 1/R, e.g. 100 or 2.5k' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l jitter -d 'Move each message\'s time by a random amount within +-DURATION (with --interval or --rate)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l speed -d 'Replay speed: 2x (twice as fast), 0.5x, 1x, or max (no waits)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l loop -d 'Replay the records N times, or forever (later passes from memory)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l start-at -d 'Start at a record time (ISO-8601, e.g. 2026-12-02T05:00:00Z) or an offset from the first record (e.g. 90s); records before it are skipped' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-inflight -d 'QoS 1/2 messages in flight at once [default: 256, or the broker\'s receive maximum when lower; 20 over MQTT 3.1/3.1.1, which cannot announce one]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l coalesce -d 'While the broker acknowledges a stream of messages (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many acknowledgements (about half the CPU per message); kept below a third of the time the broker needs for half the window in flight, so that it never runs dry. 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s e -l message-expiry -d 'Message expiry interval (MQTT 5), e.g. 30s' -r
@@ -112,6 +122,10 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l response-topic -d 'Res
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l correlation-data -d 'Correlation data (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l user-property -d 'User property key=value (MQTT 5, repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l topic-alias -d 'Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)' -r -f -a "auto\t'Give each new topic an alias while the broker allows, and reuse it'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l proto -d 'A .proto file to compile at start-up, no protoc needed (repeatable); imports are looked up in the --proto-path directories, then in the file\'s own directory' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l proto-path -d 'A directory to look up .proto imports in (repeatable)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l descriptor-set -d 'A compiled schema (a FileDescriptorSet, from protoc --descriptor_set_out or buf build) instead of --proto' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l proto-message -d 'The Protobuf message type of the payloads, e.g. sensors.v1.Reading (needed when the schema defines more than one)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
@@ -163,6 +177,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s l -l lines -d 'Publish
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s n -l null -d 'Publish an empty (zero-length) message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l jsonl -d 'Read message records (the JSON lines `mqtt sub` prints) from standard input; each record\'s topic, qos, retain and properties override the flags'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s r -l retain -d 'Retain the message'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l template -d 'Expand placeholders in -t and the payload (-m, -f, -s) for each message: {seq} {now} {now_ms} {uuid} {rand:MIN-MAX} {randf:MIN-MAX} {choice:a|b|c} {client_id}. Other braces are text (JSON needs no escaping); {{ is a literal { ({{seq} is the text {seq}). Without --template, payloads and topics are sent as they are'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l replay -d 'Replay --jsonl records with the gaps between their `time` values kept (open loop: a late message does not delay the rest); a `replayed` record reports the lateness'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-output -d 'Do not print `published` records'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
@@ -186,15 +202,26 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s W -l timeout -d 'Exit 
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l until -d 'Exit 0 at the first message that meets EXPR (printed first); 6 at -W without one. EXPR is text the payload contains, /REGEX/, or a test of a JSON field: \'.status == "online"\', \'.temp > 30\', \'.items[0].id != null\', \'.ready\' (== != < <= > >=)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l idle -d 'Exit 0 once no message has come for DURATION, counted from the first message (or from the subscription with --idle-from-start): take what is there, then go on' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l quiet -d 'With --retained-only: how long without messages means there are no more' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l record -d 'Append each message\'s record to FILE as well: always the plain record (payload as text, base64 when not UTF-8, properties, retain), whatever --format, -v or --payload say, so that `pub --jsonl --replay` sends it back byte for byte. Written before the message is acknowledged; use --retain-as-published to keep the retain flag as it was published' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l record-max-size -d 'With --record: before FILE would grow past SIZE, rename it FILE.1 (replacing an older one) and start a new FILE, e.g. 100MiB' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s T -l filter-out -d 'Hide messages whose topic matches FILTER (repeatable)' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex, or decoded to JSON: cbor, msgpack, protobuf, sparkplug, auto' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
 json\t'Embed JSON payloads as JSON values; otherwise as text'
 base64\t'Always base64'
-hex\t'Always hex'"
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; escapes \\n \\t \\\\)' -r
+hex\t'Always hex'
+cbor\t'Decode CBOR to JSON'
+msgpack\t'Decode MessagePack to JSON'
+protobuf\t'Decode Protobuf to JSON with the schema of --proto or --descriptor-set and --message'
+sparkplug\t'Decode Sparkplug B to JSON (topic fields, metric names from births)'
+auto\t'By content type and topic: Sparkplug B on spBv1.0/ topics, CBOR, MessagePack or Protobuf by MQTT 5 content type, else JSON, text or base64'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; the decoded payload: {decoded}, {payload.metrics[0].value}; Sparkplug topic fields: {group_id}, {message_type}, {edge_node_id}, {device_id}; escapes \\n \\t \\\\)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l field -d 'Add optional fields to message records (repeatable or comma-separated)' -r -f -a "dup\t''
 packet_id\t''
 payload_size\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l proto -d 'A .proto file to compile at start-up, no protoc needed (repeatable); imports are looked up in the --proto-path directories, then in the file\'s own directory' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l proto-path -d 'A directory to look up .proto imports in (repeatable)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l descriptor-set -d 'A compiled schema (a FileDescriptorSet, from protoc --descriptor_set_out or buf build) instead of --proto' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l proto-message -d 'The Protobuf message type of the payloads, e.g. sensors.v1.Reading (needed when the schema defines more than one)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l queue -d 'Receive queue: messages held while stdout is slow before reading from the broker pauses' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l coalesce -d 'While QoS 0 messages stream in (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many messages: about a third of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the broker\'s in-flight window would idle). 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
@@ -250,7 +277,9 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s E -l exit-after-subscr
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s R -l no-retained -d 'Skip retained messages (stale ones sent on subscribe)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first live one or after --quiet'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l remove-retained -d 'Clear each retained message seen (publish an empty retained message to its topic)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-stdout -d 'With --record: print nothing on stdout (records go only to FILE)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` lines instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l sparkplug-check -d 'With Sparkplug B decoding: report on stderr each sequence gap (seq 0-255 per edge node) and each NDEATH whose bdSeq does not match its NBIRTH\'s'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-clean -d 'Resume a session: clean start / clean session off'
@@ -267,8 +296,13 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s e -l response-topic -d 
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s m -l message -d 'The message payload' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s f -l file -d 'Publish the whole file as one message (binary-safe)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l template-file -d 'The payload is FILE with placeholders, expanded for each message as with --template (pub only)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
 hex\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug' -r -f -a "cbor\t''
+msgpack\t''
+protobuf\t''
+sparkplug\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s q -l qos -d 'QoS of the requests and of the response subscription' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l correlation-data -d 'Correlation data of every request [default: fresh random data per request]; one request is then in flight at a time' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l replies -d 'Wait for N matching replies to each request (several responders)' -r
@@ -278,14 +312,23 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l repeat -d 'Send the req
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l content-type -d 'Content type of the requests (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l user-property -d 'User property key=value of the requests (MQTT 5, repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s W -l timeout -d 'How long each request waits for its replies; then exit 6' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex, or decoded to JSON: cbor, msgpack, protobuf, sparkplug, auto' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
 json\t'Embed JSON payloads as JSON values; otherwise as text'
 base64\t'Always base64'
-hex\t'Always hex'"
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; escapes \\n \\t \\\\)' -r
+hex\t'Always hex'
+cbor\t'Decode CBOR to JSON'
+msgpack\t'Decode MessagePack to JSON'
+protobuf\t'Decode Protobuf to JSON with the schema of --proto or --descriptor-set and --message'
+sparkplug\t'Decode Sparkplug B to JSON (topic fields, metric names from births)'
+auto\t'By content type and topic: Sparkplug B on spBv1.0/ topics, CBOR, MessagePack or Protobuf by MQTT 5 content type, else JSON, text or base64'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; the decoded payload: {decoded}, {payload.metrics[0].value}; Sparkplug topic fields: {group_id}, {message_type}, {edge_node_id}, {device_id}; escapes \\n \\t \\\\)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l field -d 'Add optional fields to message records (repeatable or comma-separated)' -r -f -a "dup\t''
 packet_id\t''
 payload_size\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l proto -d 'A .proto file to compile at start-up, no protoc needed (repeatable); imports are looked up in the --proto-path directories, then in the file\'s own directory' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l proto-path -d 'A directory to look up .proto imports in (repeatable)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l descriptor-set -d 'A compiled schema (a FileDescriptorSet, from protoc --descriptor_set_out or buf build) instead of --proto' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l proto-message -d 'The Protobuf message type of the payloads, e.g. sensors.v1.Reading (needed when the schema defines more than one)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r

@@ -195,6 +195,27 @@ mod tests {
     }
 
     #[test]
+    fn replay_speeds_loops_and_start_times() {
+        use super::super::pubsub::{Loops, Speed, StartAt};
+        assert_eq!(speed("2x"), Ok(Speed::Factor(2.0)));
+        assert_eq!(speed("0.5"), Ok(Speed::Factor(0.5)));
+        assert_eq!(speed("MAX"), Ok(Speed::Max));
+        assert!(speed("0x").is_err() && speed("fast").is_err() && speed("-1x").is_err());
+        assert_eq!(loops("3"), Ok(Loops::Times(3)));
+        assert_eq!(loops("forever"), Ok(Loops::Forever));
+        assert!(loops("0").is_err());
+        assert_eq!(
+            start_at("90s"),
+            Ok(StartAt::Offset(Duration::from_secs(90)))
+        );
+        let at = std::time::UNIX_EPOCH + Duration::from_secs(1_764_651_600);
+        assert_eq!(start_at("2025-12-02T05:00:00Z"), Ok(StartAt::Time(at)));
+        assert!(start_at("soon")
+            .unwrap_err()
+            .contains("invalid start 'soon'"));
+    }
+
+    #[test]
     fn sizes() {
         assert_eq!(size("512"), Ok(512));
         assert_eq!(size("1KiB"), Ok(1024));
