@@ -248,3 +248,86 @@ fn a_record_without_a_time_and_a_bad_speed_are_usage_errors() {
     ]));
     cmd::assert_code(&out, 2);
 }
+
+#[test]
+fn a_replay_looping_forever_reports_its_lateness_when_a_signal_stops_it() {
+    use std::io::Write as _;
+    let b = Broker::plain();
+    let input: String = (0..4)
+        .map(|i| {
+            let t = format!("2026-12-01T10:00:00.{:03}Z", i * 10);
+            format!(
+                "{}\n",
+                json!({"time": t, "topic": "forever/x", "qos": 1, "payload": i.to_string()})
+            )
+        })
+        .collect();
+    let watcher = spawn_sub(
+        &b,
+        "forever-watcher",
+        &["-t", "forever/#", "-q", "1", "-C", "30"],
+    );
+    let mut p = cmd::Spawned::spawn_with_stdin(mqtt().args([
+        "pub",
+        "-L",
+        &b.url("mqtt"),
+        "--jsonl",
+        "--replay",
+        "--loop",
+        "forever",
+        "--no-output",
+    ]));
+    p.stdin().write_all(input.as_bytes()).unwrap();
+    p.close_stdin();
+    // 30 messages are more than seven passes over the four records.
+    let done = watcher.wait(T);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    p.signal(libc::SIGINT);
+    let done = p.wait(T);
+    assert_eq!(done.code(), Some(130), "{}", done.stderr);
+    let records = cmd::json_lines(done.lines.join("\n").as_bytes());
+    let s = records.last().unwrap();
+    assert_eq!(s["type"], "replayed", "{records:?}");
+    assert!(
+        s["messages"].as_u64().unwrap() >= 30 && s["passes"].as_u64().unwrap() >= 8,
+        "{s}"
+    );
+    assert!(s["lateness_ms"]["p50"].is_f64(), "{s}");
+}
+
+#[test]
+fn a_record_file_gets_the_plain_record_while_stdout_prints_as_asked() {
+    let b = Broker::plain();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("both.jsonl");
+    let sub = spawn_sub(
+        &b,
+        "both",
+        &[
+            "-t",
+            "both/#",
+            "-C",
+            "2",
+            "--format",
+            "{topic}={payload_hex}",
+            "--record",
+            file.to_str().unwrap(),
+        ],
+    );
+    run_pub(
+        &b,
+        &["-t", "both/a", "-m", "hi", "--count", "2", "-q", "1"],
+        b"",
+    );
+    let done = sub.wait(T);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    assert_eq!(done.lines, ["both/a=6869", "both/a=6869"]);
+    let recorded = cmd::json_lines(&std::fs::read(&file).unwrap());
+    assert_eq!(recorded.len(), 2);
+    for r in &recorded {
+        assert_eq!(
+            (r["type"].clone(), r["topic"].clone(), r["payload"].clone()),
+            (json!("message"), json!("both/a"), json!("hi"))
+        );
+    }
+}

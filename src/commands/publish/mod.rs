@@ -330,6 +330,19 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             },
         }
     };
+    // --replay's last record: at the end, or once a signal stopped it (--loop forever).
+    let summary = |out: &mut ThreadedOutput, sent: u64| {
+        if !args.replay {
+            return;
+        }
+        let timed = args.speed != crate::cli::pubsub::Speed::Max;
+        if let Ok(s) = schedule.lock() {
+            records::write(out.buffer(), &lateness.record(sent, &s, timed));
+        }
+        if let Some(w) = lateness.warning(sent).filter(|_| timed) {
+            diag::warning(&w);
+        }
+    };
     if interrupted {
         reader.abort();
         return finish_on_signal(
@@ -338,18 +351,11 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             &mut tally,
             args.no_output,
             &mut signals,
+            summary,
         )
         .await;
     }
-    if args.replay {
-        let timed = args.speed != crate::cli::pubsub::Speed::Max;
-        if let Ok(s) = schedule.lock() {
-            records::write(out.buffer(), &lateness.record(tally.sent, &s, timed));
-        }
-        if let Some(w) = lateness.warning(tally.sent).filter(|_| timed) {
-            diag::warning(&w);
-        }
-    }
+    summary(&mut out, tally.sent);
     // Every record is written before the exit, however long stdout takes, but a signal stops
     // the wait.
     if !stdout::write_out(&mut out, &mut signals, Duration::MAX).await? {
@@ -389,6 +395,7 @@ async fn finish_on_signal(
     tally: &mut Tally,
     no_output: bool,
     signals: &mut signals::Signals,
+    summary: impl FnOnce(&mut ThreadedOutput, u64),
 ) -> Result<ExitCode> {
     diag::info(
         "interrupted",
@@ -417,6 +424,7 @@ async fn finish_on_signal(
         }
     };
     let _ = tokio::time::timeout(FINISH_ON_SIGNAL, rest).await;
+    summary(out, tally.sent);
     stdout::write_out(out, signals, STOP_GRACE).await?;
     Err(exit::interrupted(format!(
         "interrupted after {} of {} messages",
