@@ -106,10 +106,10 @@ Examples:
   tail -F app.log | mqtt pub -t logs/app -l -q 1 --no-output
   mqtt sub -t 'src/#' -C 100 | jq -c '.topic |= sub(\"^src\"; \"dst\")' | mqtt pub --jsonl
   mqtt pub -t bench/x --payload-size 1KiB --repeat 1000 --interval 10ms
-  mqtt pub --template -t 'sensors/{choice:a|b|c}/t' -m '{\"seq\":{seq},\"t\":{randf:20.0-25.0}}' --count 100 --rate 10
-  mqtt pub --template-file reading.json -t 'dev/{client_id}' --count 1k --interval 1s --jitter 200ms
+  mqtt pub --template -t 'th/{choice:a|b}' -m '{\"n\":{seq},\"t\":{randf:20-25.5}}' --count 50 --rate 5
+  mqtt pub --template-file reading.json -t 'dev/{client_id}' --count 60 --interval 1s --jitter 0.2s
   mqtt sub -t 'plant/#' --retain-as-published --record plant.jsonl --no-stdout
-  mqtt pub --jsonl --replay --speed 2x --loop 3 < plant.jsonl --no-output
+  mqtt pub --jsonl --replay --speed 2x --loop 3 --no-output < plant.jsonl
   mqtt pub -t a -m 'aGVsbG8=' --encoding base64 --content-type text/plain --user-property k=v";
 
 /// Where the messages come from (`pub`, and the requests of `rr`): exactly one source.
