@@ -331,3 +331,42 @@ fn a_record_file_gets_the_plain_record_while_stdout_prints_as_asked() {
         );
     }
 }
+
+#[test]
+fn a_record_file_that_cannot_be_opened_and_misplaced_flags_are_usage_errors_before_connecting() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("mqtt://127.0.0.1:{}", l.local_addr().unwrap().port());
+    drop(l);
+    let out = cmd::run_default(mqtt().args([
+        "sub",
+        "-L",
+        &url,
+        "-t",
+        "a",
+        "--record",
+        "/nonexistent/dir/r.jsonl",
+    ]));
+    cmd::assert_code(&out, 2);
+    assert!(
+        cmd::stderr(&out).contains("--record /nonexistent/dir/r.jsonl"),
+        "{}",
+        cmd::stderr(&out)
+    );
+    let out = cmd::run_default(mqtt().args(["sub", "-L", &url, "-t", "a", "--no-stdout"]));
+    cmd::assert_code(&out, 2);
+    let out = cmd::run_default(mqtt().args([
+        "rr",
+        "-L",
+        &url,
+        "-t",
+        "a",
+        "--template-file",
+        "/dev/null",
+    ]));
+    cmd::assert_code(&out, 2);
+    assert!(
+        cmd::stderr(&out).contains("--template-file is pub's"),
+        "{}",
+        cmd::stderr(&out)
+    );
+}
