@@ -7,6 +7,7 @@
 #   bench/compare.sh core            # the figures a change to the client core must keep
 #   bench/compare.sh rr              # `mqtt rr` vs mosquitto_rr, and pipelined rr/reply
 #   bench/compare.sh codecs          # `sub --payload sparkplug` vs `--payload base64`
+#   bench/compare.sh replay          # `pub --replay` timing error at 1,000 msg/s
 #   TRIALS=5 bench/compare.sh bench  # more trials (the cores may be shared with other work)
 #
 # Each section is a function named section_<name>; add new comparisons as new sections.
@@ -300,6 +301,9 @@ source "$ROOT/bench/rr.sh"
 # Payload codecs: Sparkplug B decoding against base64 on the same stream.
 # shellcheck source=bench/codecs.sh
 source "$ROOT/bench/codecs.sh"
+# Replay: `pub --jsonl --replay` timing error at 1,000 msg/s.
+# shellcheck source=bench/replay.sh
+source "$ROOT/bench/replay.sh"
 
 main() {
     local sections=("$@")

@@ -1956,7 +1956,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__pub)
-            opts="-t -m -f -s -l -n -q -r -e -h -p -L -V -i -u -P -k -x --topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --encode --qos --retain --repeat --interval --max-inflight --coalesce --no-output --message-expiry --content-type --payload-format --response-topic --correlation-data --user-property --topic-alias --proto --proto-path --descriptor-set --proto-message --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
+            opts="-t -m -f -s -l -n -q -r -e -h -p -L -V -i -u -P -k -x --topic --message --file --stdin --lines --null --jsonl --payload-size --template-file --encoding --encode --qos --retain --count --repeat --interval --rate --jitter --template --replay --speed --loop --start-at --max-inflight --coalesce --no-output --message-expiry --content-type --payload-format --response-topic --correlation-data --user-property --topic-alias --proto --proto-path --descriptor-set --proto-message --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,6 +1990,10 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --template-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --encoding)
                     COMPREPLY=($(compgen -W "base64 hex" -- "${cur}"))
                     return 0
@@ -2010,7 +2014,31 @@ _mqtt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jitter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --loop)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2564,7 +2592,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__rr)
-            opts="-t -e -m -f -s -l -n -q -W -v -h -p -L -V -i -u -P -k -x --topic --response-topic --message --file --stdin --lines --null --jsonl --payload-size --encoding --encode --qos --correlation-data --replies --max-inflight --interval --repeat --content-type --user-property --timeout --payload --format --verbose --field --proto --proto-path --descriptor-set --proto-message --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
+            opts="-t -e -m -f -s -l -n -q -W -v -h -p -L -V -i -u -P -k -x --topic --response-topic --message --file --stdin --lines --null --jsonl --payload-size --template-file --encoding --encode --qos --correlation-data --replies --max-inflight --interval --repeat --content-type --user-property --timeout --payload --format --verbose --field --proto --proto-path --descriptor-set --proto-message --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2603,6 +2631,10 @@ _mqtt() {
                     return 0
                     ;;
                 --payload-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2902,7 +2934,7 @@ _mqtt() {
             return 0
             ;;
         mqtt__subcmd__sub)
-            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --until --idle --idle-from-start --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --filter-out --payload --format --verbose --field --sparkplug-check --proto --proto-path --descriptor-set --proto-message --queue --coalesce --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
+            opts="-t -q -U -C -W -E -R -T -v -h -p -L -V -i -u -P -k -x --topic --qos --no-local --retain-as-published --retain-handling --subscription-identifier --user-property --unsubscribe --count --timeout --until --idle --idle-from-start --exit-after-subscribe --no-retained --retained-only --quiet --remove-retained --record --no-stdout --record-max-size --filter-out --payload --format --verbose --field --sparkplug-check --proto --proto-path --descriptor-set --proto-message --queue --coalesce --host --port --url --profile --config --protocol-version --client-id --id-prefix --username --password --password-file --password-prompt --password-stdin --keepalive --no-clean --session-expiry --connect-timeout --source-ip --tls --ws --cafile --capath --cert --key --insecure --alpn --sni --ws-path --ws-header --will-topic --will-message --will-qos --will-retain --will-delay --will-message-expiry --will-content-type --will-payload-format --will-response-topic --will-correlation-data --will-user-property --receive-maximum --maximum-packet-size --topic-alias-maximum --request-response-info --no-problem-info --connect-user-property --auth-method --auth-data --no-reconnect --reconnect-delay --max-reconnects --help --log --color"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2969,6 +3001,14 @@ _mqtt() {
                     return 0
                     ;;
                 --quiet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record-max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -98,15 +98,21 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s t -l topic -d 'Topic t
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s m -l message -d 'The message payload' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s f -l file -d 'Publish the whole file as one message (binary-safe)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l template-file -d 'The payload is FILE with placeholders, expanded for each message as with --template (pub only)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
 hex\t''"
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug' -r -f -a "cbor\t''
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug; with a template, each expanded payload' -r -f -a "cbor\t''
 msgpack\t''
 protobuf\t''
 sparkplug\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l repeat -d 'Publish the message N times' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l interval -d 'Wait DURATION between messages (with --repeat, -l or --jsonl)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l repeat -l count -d 'Publish the message N times (--count is the same)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l interval -d 'Wait DURATION between messages (with --repeat, -l or --jsonl); with --repeat the times are on a grid from the first message, so a late one does not push back the rest' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l rate -d 'Publish R messages a second: --interval 1/R, e.g. 100 or 2.5k' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l jitter -d 'Move each message\'s time by a random amount within +-DURATION (with --interval or --rate)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l speed -d 'Replay speed: 2x (twice as fast), 0.5x, 1x, or max (no waits)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l loop -d 'Replay the records N times, or forever (later passes from memory)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l start-at -d 'Start at a record time (ISO-8601, e.g. 2026-12-02T05:00:00Z) or an offset from the first record (e.g. 90s); records before it are skipped' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l max-inflight -d 'QoS 1/2 messages in flight at once [default: 256, or the broker\'s receive maximum when lower; 20 over MQTT 3.1/3.1.1, which cannot announce one]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l coalesce -d 'While the broker acknowledges a stream of messages (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many acknowledgements (about half the CPU per message); kept below a third of the time the broker needs for half the window in flight, so that it never runs dry. 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s e -l message-expiry -d 'Message expiry interval (MQTT 5), e.g. 30s' -r
@@ -171,6 +177,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s l -l lines -d 'Publish
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s n -l null -d 'Publish an empty (zero-length) message'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l jsonl -d 'Read message records (the JSON lines `mqtt sub` prints) from standard input; each record\'s topic, qos, retain and properties override the flags'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s r -l retain -d 'Retain the message'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l template -d 'Expand placeholders in -t and the payload (-m, -f, -s) for each message: {seq} {now} {now_ms} {uuid} {rand:MIN-MAX} {randf:MIN-MAX} {choice:a|b|c} {client_id}. Other braces are text (JSON needs no escaping); {{ is a literal { ({{seq} is the text {seq}). Without --template, payloads and topics are sent as they are'
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l replay -d 'Replay --jsonl records with the gaps between their `time` values kept (open loop: a late message does not delay the rest); a `replayed` record reports the lateness'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l no-output -d 'Do not print `published` records'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
@@ -194,6 +202,8 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s W -l timeout -d 'Exit 
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l until -d 'Exit 0 at the first message that meets EXPR (printed first); 6 at -W without one. EXPR is text the payload contains, /REGEX/, or a test of a JSON field: \'.status == "online"\', \'.temp > 30\', \'.items[0].id != null\', \'.ready\' (== != < <= > >=)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l idle -d 'Exit 0 once no message has come for DURATION, counted from the first message (or from the subscription with --idle-from-start): take what is there, then go on' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l quiet -d 'With --retained-only: how long without messages means there are no more' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l record -d 'Append each message\'s record to FILE as well: always the plain record (payload as text, base64 when not UTF-8, properties, retain), whatever --format, -v or --payload say, so that `pub --jsonl --replay` sends it back byte for byte. Written before the message is acknowledged; use --retain-as-published to keep the retain flag as it was published' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l record-max-size -d 'With --record: before FILE would grow past SIZE, rename it FILE.1 (replacing an older one) and start a new FILE, e.g. 100MiB' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s T -l filter-out -d 'Hide messages whose topic matches FILTER (repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex, or decoded to JSON: cbor, msgpack, protobuf, sparkplug, auto' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
 json\t'Embed JSON payloads as JSON values; otherwise as text'
@@ -267,6 +277,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s E -l exit-after-subscr
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s R -l no-retained -d 'Skip retained messages (stale ones sent on subscribe)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first live one or after --quiet'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l remove-retained -d 'Clear each retained message seen (publish an empty retained message to its topic)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-stdout -d 'With --record: print nothing on stdout (records go only to FILE)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` lines instead of records'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l sparkplug-check -d 'With Sparkplug B decoding: report on stderr each sequence gap (seq 0-255 per edge node) and each NDEATH whose bdSeq does not match its NBIRTH\'s'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
@@ -285,9 +296,10 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s e -l response-topic -d 
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s m -l message -d 'The message payload' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s f -l file -d 'Publish the whole file as one message (binary-safe)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l template-file -d 'The payload is FILE with placeholders, expanded for each message as with --template (pub only)' -r -F
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
 hex\t''"
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug' -r -f -a "cbor\t''
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug; with a template, each expanded payload' -r -f -a "cbor\t''
 msgpack\t''
 protobuf\t''
 sparkplug\t''"

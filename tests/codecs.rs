@@ -408,3 +408,41 @@ fn format_templates_reach_into_decoded_payloads_and_sparkplug_topic_fields() {
     assert_eq!(done.code(), Some(0), "{}", done.stderr);
     assert_eq!(done.all_lines, ["edge9 Temperature=20.5 ."]);
 }
+
+#[test]
+fn a_templated_payload_is_expanded_then_encoded_for_each_message() {
+    let b = Broker::plain();
+    let sub = spawn_sub(
+        &b,
+        "sub-tpl",
+        &[
+            "-t",
+            "spBv1.0/t/NDATA/e",
+            "--payload",
+            "sparkplug",
+            "-C",
+            "3",
+        ],
+    );
+    publish(
+        &b,
+        &[
+            "-t",
+            "spBv1.0/t/NDATA/e",
+            "--template",
+            "--encode",
+            "sparkplug",
+            "--count",
+            "3",
+            "-m",
+            r#"{"seq":{seq},"metrics":[{"name":"v","datatype":"Double","value":{randf:1-2}}]}"#,
+        ],
+    );
+    let (msgs, _) = messages(sub);
+    let seqs: Vec<&Value> = msgs.iter().map(|m| &m["payload"]["seq"]).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+    for m in &msgs {
+        let v = m["payload"]["metrics"][0]["value"].as_f64().unwrap();
+        assert!((1.0..=2.0).contains(&v), "{m}");
+    }
+}

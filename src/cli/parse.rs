@@ -25,6 +25,46 @@ pub fn duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(t).map_err(|e| format!("invalid duration '{s}': {e}"))
 }
 
+/// A replay speed: `2x`, `0.5x`, `1` or `max`.
+pub fn speed(s: &str) -> Result<super::pubsub::Speed, String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("max") {
+        return Ok(super::pubsub::Speed::Max);
+    }
+    let num = t.strip_suffix(['x', 'X']).unwrap_or(t);
+    match num.parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 && f <= 1e6 => Ok(super::pubsub::Speed::Factor(f)),
+        _ => Err(format!(
+            "invalid speed '{s}': expected a factor above 0 such as 2x or 0.5x, or max"
+        )),
+    }
+}
+
+/// `--loop`: a count (at least 1) or `forever`.
+pub fn loops(s: &str) -> Result<super::pubsub::Loops, String> {
+    if s.trim().eq_ignore_ascii_case("forever") {
+        return Ok(super::pubsub::Loops::Forever);
+    }
+    match count(s) {
+        Ok(n) if n > 0 => Ok(super::pubsub::Loops::Times(n)),
+        _ => Err(format!(
+            "invalid loop count '{s}': expected N (1 or more) or forever"
+        )),
+    }
+}
+
+/// `--start-at`: an RFC 3339 time (`2026-12-02T05:00:00Z`) or a duration from the first
+/// record (`90s`).
+pub fn start_at(s: &str) -> Result<super::pubsub::StartAt, String> {
+    let t = s.trim();
+    if let Ok(time) = humantime::parse_rfc3339_weak(t) {
+        return Ok(super::pubsub::StartAt::Time(time));
+    }
+    duration(t).map(super::pubsub::StartAt::Offset).map_err(|_| {
+        format!("invalid start '{s}': expected a time such as 2026-12-02T05:00:00Z or an offset such as 90s")
+    })
+}
+
 /// Seconds as a u16 (keep alive): `60`, `1m`, `0` disables.
 pub fn seconds_u16(s: &str) -> Result<u16, String> {
     let d = duration(s)?;
@@ -152,6 +192,27 @@ mod tests {
         assert_eq!(duration("1m30s"), Ok(Duration::from_secs(90)));
         assert!(duration("soon").is_err());
         assert!(duration("-1").is_err());
+    }
+
+    #[test]
+    fn replay_speeds_loops_and_start_times() {
+        use super::super::pubsub::{Loops, Speed, StartAt};
+        assert_eq!(speed("2x"), Ok(Speed::Factor(2.0)));
+        assert_eq!(speed("0.5"), Ok(Speed::Factor(0.5)));
+        assert_eq!(speed("MAX"), Ok(Speed::Max));
+        assert!(speed("0x").is_err() && speed("fast").is_err() && speed("-1x").is_err());
+        assert_eq!(loops("3"), Ok(Loops::Times(3)));
+        assert_eq!(loops("forever"), Ok(Loops::Forever));
+        assert!(loops("0").is_err());
+        assert_eq!(
+            start_at("90s"),
+            Ok(StartAt::Offset(Duration::from_secs(90)))
+        );
+        let at = std::time::UNIX_EPOCH + Duration::from_secs(1_764_651_600);
+        assert_eq!(start_at("2025-12-02T05:00:00Z"), Ok(StartAt::Time(at)));
+        assert!(start_at("soon")
+            .unwrap_err()
+            .contains("invalid start 'soon'"));
     }
 
     #[test]

@@ -76,6 +76,29 @@ pub struct MessageProperties {
     pub topic_alias: Option<TopicAlias>,
 }
 
+/// `pub --speed`: how fast a replay goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// Gaps divided by this factor.
+    Factor(f64),
+    /// No waits.
+    Max,
+}
+
+/// `pub --loop`: how many passes over the records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loops {
+    Times(u64),
+    Forever,
+}
+
+/// `pub --start-at`: where a replay starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartAt {
+    Time(std::time::SystemTime),
+    Offset(Duration),
+}
+
 pub const PUB_EXAMPLES: &str = "\
 Examples:
   mqtt pub -t sensors/1 -m '{\"t\":21.5}' -q 1
@@ -83,6 +106,10 @@ Examples:
   tail -F app.log | mqtt pub -t logs/app -l -q 1 --no-output
   mqtt sub -t 'src/#' -C 100 | jq -c '.topic |= sub(\"^src\"; \"dst\")' | mqtt pub --jsonl
   mqtt pub -t bench/x --payload-size 1KiB --repeat 1000 --interval 10ms
+  mqtt pub --template -t 'th/{choice:a|b}' -m '{\"n\":{seq},\"t\":{randf:20-25.5}}' --count 50 --rate 5
+  mqtt pub --template-file reading.json -t 'dev/{client_id}' --count 60 --interval 1s --jitter 0.2s
+  mqtt sub -t 'plant/#' --retain-as-published --record plant.jsonl --no-stdout
+  mqtt pub --jsonl --replay --speed 2x --loop 3 --no-output < plant.jsonl
   mqtt pub -t a -m 'aGVsbG8=' --encoding base64 --content-type text/plain --user-property k=v
   mqtt pub -t sensors/1 --encode cbor -m '{\"t\":21.5,\"raw\":{\"$base64\":\"3q0=\"}}'
   mqtt pub -t sensors/1 --encode protobuf --proto reading.proto -m '{\"value\":21.5}'
@@ -92,7 +119,7 @@ Examples:
 /// Where the messages come from (`pub`, and the requests of `rr`): exactly one source.
 #[derive(Debug, Args, Clone)]
 #[command(group(ArgGroup::new("source").required(true).multiple(false)
-    .args(["message", "file", "stdin", "lines", "null", "jsonl", "payload_size"])))]
+    .args(["message", "file", "stdin", "lines", "null", "jsonl", "payload_size", "template_file"])))]
 pub struct SourceArgs {
     /// The message payload
     #[arg(
@@ -148,12 +175,18 @@ pub struct SourceArgs {
     #[arg(long, value_parser = parse::size, value_name = "SIZE", help_heading = "Source (exactly one)")]
     pub payload_size: Option<u64>,
 
+    /// The payload is FILE with placeholders, expanded for each message as with --template
+    /// (pub only)
+    #[arg(long, value_name = "FILE", help_heading = "Source (exactly one)")]
+    pub template_file: Option<PathBuf>,
+
     /// Decode -m from base64 or hex first
-    #[arg(long, value_enum, requires = "message", conflicts_with_all = ["file", "stdin", "lines", "null", "jsonl", "payload_size"], help_heading = "Message")]
+    #[arg(long, value_enum, requires = "message", conflicts_with_all = ["file", "stdin", "lines", "null", "jsonl", "payload_size", "template_file"], help_heading = "Message")]
     pub encoding: Option<Encoding>,
 
     /// Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it
-    /// encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug
+    /// encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug; with a
+    /// template, each expanded payload
     #[arg(long, value_enum, value_name = "CODEC", conflicts_with_all = ["encoding", "null", "jsonl", "payload_size"], help_heading = "Payload codecs")]
     pub encode: Option<Codec>,
 }
@@ -180,13 +213,48 @@ pub struct PubArgs {
     #[arg(short = 'r', long, help_heading = "Message")]
     pub retain: bool,
 
-    /// Publish the message N times
-    #[arg(long, default_value = "1", value_parser = parse::count, value_name = "N", help_heading = "Message")]
+    /// Publish the message N times (--count is the same)
+    #[arg(long, visible_alias = "count", default_value = "1", value_parser = parse::count, value_name = "N", help_heading = "Message")]
     pub repeat: u64,
 
-    /// Wait DURATION between messages (with --repeat, -l or --jsonl)
-    #[arg(long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Message")]
+    /// Wait DURATION between messages (with --repeat, -l or --jsonl); with --repeat the times
+    /// are on a grid from the first message, so a late one does not push back the rest
+    #[arg(long, value_parser = parse::duration, value_name = "DURATION", conflicts_with = "rate", help_heading = "Message")]
     pub interval: Option<Duration>,
+
+    /// Publish R messages a second: --interval 1/R, e.g. 100 or 2.5k
+    #[arg(long, value_parser = super::bench::rate, value_name = "R", help_heading = "Message")]
+    pub rate: Option<f64>,
+
+    /// Move each message's time by a random amount within +-DURATION (with --interval or
+    /// --rate)
+    #[arg(long, value_parser = parse::duration, value_name = "DURATION", help_heading = "Message")]
+    pub jitter: Option<Duration>,
+
+    /// Expand placeholders in -t and the payload (-m, -f, -s) for each message: {seq} {now}
+    /// {now_ms} {uuid} {rand:MIN-MAX} {randf:MIN-MAX} {choice:a|b|c} {client_id}. Other
+    /// braces are text (JSON needs no escaping); {{ is a literal { ({{seq} is the text {seq}).
+    /// Without --template, payloads and topics are sent as they are
+    #[arg(long, conflicts_with_all = ["lines", "jsonl", "null", "payload_size", "encoding"], help_heading = "Templates")]
+    pub template: bool,
+
+    /// Replay --jsonl records with the gaps between their `time` values kept (open loop: a
+    /// late message does not delay the rest); a `replayed` record reports the lateness
+    #[arg(long, requires = "jsonl", conflicts_with_all = ["interval", "rate", "jitter"], help_heading = "Replay")]
+    pub replay: bool,
+
+    /// Replay speed: 2x (twice as fast), 0.5x, 1x, or max (no waits)
+    #[arg(long, default_value = "1x", value_parser = parse::speed, value_name = "SPEED", requires = "replay", help_heading = "Replay")]
+    pub speed: Speed,
+
+    /// Replay the records N times, or forever (later passes from memory)
+    #[arg(long = "loop", value_parser = parse::loops, value_name = "N|forever", requires = "replay", help_heading = "Replay")]
+    pub loops: Option<Loops>,
+
+    /// Start at a record time (ISO-8601, e.g. 2026-12-02T05:00:00Z) or an offset from the
+    /// first record (e.g. 90s); records before it are skipped
+    #[arg(long, value_parser = parse::start_at, value_name = "TIME|OFFSET", requires = "replay", help_heading = "Replay")]
+    pub start_at: Option<StartAt>,
 
     /// QoS 1/2 messages in flight at once [default: 256, or the broker's receive maximum when
     /// lower; 20 over MQTT 3.1/3.1.1, which cannot announce one]
@@ -232,7 +300,9 @@ Examples:
   mqtt sub -t 'spBv1.0/#' --payload auto --sparkplug-check   # Sparkplug B as JSON, seq gaps
   mqtt sub -t 'spBv1.0/#' --payload sparkplug --format '{edge_node_id} {payload.metrics[0].value}'
   mqtt sub -t 'sensors/#' --payload protobuf --proto reading.proto --proto-message app.Reading
-  mqtt sub -t 'cbor/#' --payload cbor | jq .payload";
+  mqtt sub -t 'cbor/#' --payload cbor | jq .payload
+  mqtt sub -t 'plant/#' --retain-as-published --record plant.jsonl --no-stdout   # capture
+  mqtt pub --jsonl --replay < plant.jsonl              # and play it back with its timing";
 
 #[derive(Debug, Args)]
 pub struct SubArgs {
@@ -321,6 +391,22 @@ pub struct SubArgs {
     /// Clear each retained message seen (publish an empty retained message to its topic)
     #[arg(long, help_heading = "Retained")]
     pub remove_retained: bool,
+
+    /// Append each message's record to FILE as well: always the plain record (payload as text,
+    /// base64 when not UTF-8, properties, retain), whatever --format, -v or --payload say, so
+    /// that `pub --jsonl --replay` sends it back byte for byte. Written before the message is
+    /// acknowledged; use --retain-as-published to keep the retain flag as it was published
+    #[arg(long, value_name = "FILE", help_heading = "Record")]
+    pub record: Option<PathBuf>,
+
+    /// With --record: print nothing on stdout (records go only to FILE)
+    #[arg(long, requires = "record", help_heading = "Record")]
+    pub no_stdout: bool,
+
+    /// With --record: before FILE would grow past SIZE, rename it FILE.1 (replacing an older
+    /// one) and start a new FILE, e.g. 100MiB
+    #[arg(long, value_parser = parse::size, value_name = "SIZE", requires = "record", help_heading = "Record")]
+    pub record_max_size: Option<u64>,
 
     /// Hide messages whose topic matches FILTER (repeatable)
     #[arg(short = 'T', long, value_name = "FILTER", help_heading = "Output")]

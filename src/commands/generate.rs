@@ -326,7 +326,8 @@ pub const RECORDS: &[(&str, &str, &str)] = &[
     ("connack", "conn", "broker, transport, protocol_version, client_id, reason_code, reason_name, session_present, properties, timings (dns_ms, tcp_ms, tls_ms, ws_ms, mqtt_ms, total_ms)"),
     ("disconnected", "conn --hold", "reason (why the connection ended) or reason_code, reason_name, properties of a server DISCONNECT"),
     ("published", "pub", "seq, topic, qos, retain (when set), packet_id (null for QoS 0), reason_code, reason_name, properties"),
-    ("message", "sub (read by pub --jsonl)", "topic, qos, retain, payload, encoding (when not UTF-8 text), properties (when any), optional dup, packet_id, payload_size"),
+    ("replayed", "pub --replay, at the end", "messages, skipped (before --start-at), passes, late (handed over more than 1 ms after their time; null at --speed max), lateness_ms (p50, p99, max; null at --speed max)"),
+    ("message", "sub (also to --record FILE; read by pub --jsonl)", "topic, qos, retain, payload, encoding (when not UTF-8 text), properties (when any), optional dup, packet_id, payload_size"),
     ("tick", "bench, every second", "elapsed_s, connected, connect_failed, sent, acked, received, sent_per_s, acked_per_s, received_per_s, inflight, overruns, errors (by kind)"),
     ("summary", "bench, at the end (and bench merge)", "scenario, shards, complete, protocol_version, qos, payload_size, elapsed_s, measured_s, clients, publishers, subscribers, connected, connect_failed, connect_failures (by reason), sent, acked, unacked, received, expected, lost, duplicated, reordered, overruns, loss_exact, errors, throughput, latency_us (connect, publish_to_ack, end_to_end: count, min, mean, p50, p90, p99, p99_9, max), cpu, peak_rss_bytes, histograms"),
 ];

@@ -11,6 +11,7 @@ use anyhow::Result;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+use super::publish::pace::Pace;
 use super::publish::source::{self, InputError, Item};
 use super::stdout::write_out;
 use super::{connecting, input, signals};
@@ -88,6 +89,11 @@ struct Counts {
 pub async fn run(args: RrArgs) -> Result<ExitCode> {
     let mut signals = signals::Signals::new();
     let mut opts = args.connect.options()?;
+    if args.source.template_file.is_some() {
+        return Err(exit::usage(
+            "--template-file is pub's: rr sends its requests as they are (use -f)",
+        ));
+    }
     if let Some(t) = &args.topic {
         topic::validate_name(t)
             .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?;
@@ -117,7 +123,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
         opts.connect.properties.request_response_information = Some(1);
     }
     let fixed = tokio::select! {
-        r = source::fixed_payload(&args.source, &codecs) => r?,
+        r = source::fixed_payload(&args.source, args.source.encode, &codecs) => r?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the request; nothing was sent")),
     };
     let wait = args.timeout;
@@ -225,13 +231,14 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
             template,
             payload,
             args.repeat,
-            args.interval,
+            Pace::new(args.interval, None, None),
+            None,
         ))
     } else if args.source.lines {
         tokio::spawn(source::read_lines(
             tx,
             template,
-            args.interval,
+            Pace::new(args.interval, None, None),
             limit,
             args.source.encode.map(|c| (c, codecs.clone())),
         ))
@@ -240,7 +247,7 @@ pub async fn run(args: RrArgs) -> Result<ExitCode> {
             tx,
             template,
             session.version,
-            args.interval,
+            Pace::new(args.interval, None, None),
             limit,
             codecs.clone(),
         ))

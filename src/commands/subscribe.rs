@@ -12,7 +12,8 @@ use crate::exit;
 use crate::output::codec::Decoder;
 use crate::output::payload::PayloadFormat;
 use crate::output::printer::Printer;
-use crate::output::{diag, record, ThreadedOutput};
+use crate::output::recorder::RecordFile;
+use crate::output::{diag, message, record, ThreadedOutput};
 use crate::protocol::{
     reason, topic, PacketType, Properties, Publish, QoS, RetainHandling, SubOptions, Subscribe,
     Unsubscribe, Version,
@@ -64,6 +65,14 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
         decoder(&args)?,
     )
     .map_err(exit::usage)?;
+    // Opened before connecting: a file that cannot be written is found at once.
+    let record_file = match &args.record {
+        Some(path) => Some(
+            RecordFile::open(path, args.record_max_size)
+                .map_err(|e| exit::usage(format!("--record {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     let started = Instant::now();
     let deadline = args
         .timeout
@@ -126,6 +135,10 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
     let mut out = ThreadedOutput::new();
     // Records (not templates or -v lines) in colour on a terminal (`output::color`).
     out.colour_records(printer.prints_records());
+    let recording = record_file.is_some();
+    if let Some(f) = record_file {
+        out.record_to(f);
+    }
     let mut refused = 0;
     for (i, code) in ack.reason_codes.iter().enumerate() {
         if reason::is_error(*code) {
@@ -204,8 +217,13 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                         session.send(Request::Publish { publish: Box::new(clear), token: 0, auto_alias: false }).await?;
                     }
                     let time = record::now();
-                    for warning in printer.print(out.buffer(), &p, &time, &args.print.fields, None) {
-                        diag::warning(&warning);
+                    if recording {
+                        message::write(out.record_buffer(), &p, &time, PayloadFormat::Text, &[]);
+                    }
+                    if !args.no_stdout {
+                        for warning in printer.print(out.buffer(), &p, &time, &args.print.fields, None) {
+                            diag::warning(&warning);
+                        }
                     }
                     received += 1;
                     acks.push((p.packet_id, p.qos));
@@ -235,7 +253,7 @@ pub async fn run(args: SubArgs) -> Result<ExitCode> {
                 None => return Err(exit::runtime("the session ended unexpectedly")),
             },
             // What gathered while the writer was busy goes out once it is idle.
-            _ = out.idle(), if !out.buffer().is_empty() || !acks.is_empty() => {
+            _ = out.idle(), if out.has_pending() || !acks.is_empty() => {
                 flush(&mut out, &session, &mut acks).await?;
             }
             _ = sleep_until(quiet_until), if quiet_until.is_some() => break Stop::Done,

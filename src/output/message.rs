@@ -177,10 +177,21 @@ pub fn read(
     version: Version,
     codecs: &Codecs,
 ) -> std::result::Result<Publish, String> {
+    read_timed(line, template, version, codecs).map(|(p, _)| p)
+}
+
+/// [`read()`], and the record's `time` when it has one (`pub --replay`).
+pub fn read_timed(
+    line: &[u8],
+    template: &Publish,
+    version: Version,
+    codecs: &Codecs,
+) -> std::result::Result<(Publish, Option<String>), String> {
     let v: Value = serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let Value::Object(m) = v else {
         return Err("expected a JSON object".into());
     };
+    let time = m.get("time").and_then(Value::as_str).map(str::to_string);
     if let Some(t) = m.get("type") {
         if t != "message" {
             return Err(format!("record type {t} is not a message"));
@@ -239,7 +250,7 @@ pub fn read(
         }
         p.properties = properties::from_message_record(props)?;
     }
-    Ok(p)
+    Ok((p, time))
 }
 
 #[derive(serde::Deserialize)]

@@ -18,6 +18,48 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// `pub --replay`'s last record: what was replayed and how late it went out.
+#[derive(Serialize)]
+pub struct Replayed {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    time: String,
+    messages: u64,
+    skipped: u64,
+    passes: u64,
+    /// Messages handed over more than 1 ms after their time; null at `--speed max`.
+    late: Option<u64>,
+    lateness_ms: Option<LatenessMs>,
+}
+
+/// Percentiles of the lateness, in milliseconds (microsecond precision).
+#[derive(Serialize)]
+pub struct LatenessMs {
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl Replayed {
+    pub fn new(
+        messages: u64,
+        skipped: u64,
+        passes: u64,
+        late: Option<u64>,
+        lateness_ms: Option<LatenessMs>,
+    ) -> Replayed {
+        Replayed {
+            kind: "replayed",
+            time: now(),
+            messages,
+            skipped,
+            passes,
+            late,
+            lateness_ms,
+        }
+    }
+}
+
 /// Append a typed record and its newline to `buf` (no intermediate string).
 pub fn write(buf: &mut Vec<u8>, record: &impl Serialize) {
     // Serializing into a Vec cannot fail for these plain structs.

@@ -64,9 +64,11 @@ impl Output {
     }
 }
 
-/// Work for the writer thread: bytes, then what to do once they are written.
+/// Work for the writer thread: bytes (for stdout, and for the record file), then what to do
+/// once they are written.
 struct Chunk {
     bytes: Vec<u8>,
+    recorded: Vec<u8>,
     then: Option<Box<dyn FnOnce() + Send>>,
 }
 
@@ -91,6 +93,10 @@ pub struct ThreadedOutput {
     /// `buf` is coloured already.
     colour: bool,
     painted: usize,
+    /// `sub --record`: what goes to the record file, and the file until the thread takes it.
+    rec_buf: Vec<u8>,
+    record: Option<super::recorder::RecordFile>,
+    recording: bool,
 }
 
 /// The writer thread: started only when stdout first does not take a block at once (a
@@ -113,7 +119,28 @@ impl ThreadedOutput {
             direct_cap: direct_write_cap(),
             colour: false,
             painted: 0,
+            rec_buf: Vec::new(),
+            record: None,
+            recording: false,
         }
+    }
+
+    /// Write [`Self::record_buffer`] to `file` as well, from the writer thread (always: a
+    /// chunk's action runs once both are written).
+    pub fn record_to(&mut self, file: super::recorder::RecordFile) {
+        self.record = Some(file);
+        self.recording = true;
+        self.rec_buf = Vec::with_capacity(HIGH_WATER);
+    }
+
+    /// Where records for the record file are written; `flush` hands it to the thread.
+    pub fn record_buffer(&mut self) -> &mut Vec<u8> {
+        &mut self.rec_buf
+    }
+
+    /// Whether anything is buffered (for stdout or the record file).
+    pub fn has_pending(&self) -> bool {
+        !self.buf.is_empty() || !self.rec_buf.is_empty()
     }
 
     /// What is written here is JSON records (`records` true) to colour when colour is on
@@ -138,6 +165,7 @@ impl ThreadedOutput {
             return;
         };
         let (in_flight, idle) = (self.in_flight.clone(), self.idle.clone());
+        let mut record = self.record.take();
         let thread = std::thread::spawn(move || -> io::Result<()> {
             let out = io::stdout();
             while let Some(chunk) = rx.blocking_recv() {
@@ -145,6 +173,9 @@ impl ThreadedOutput {
                     let mut lock = out.lock();
                     lock.write_all(&chunk.bytes)?;
                     lock.flush()?;
+                }
+                if let Some(r) = record.as_mut() {
+                    r.write(&chunk.recorded)?;
                 }
                 if let Some(then) = chunk.then {
                     then();
@@ -166,7 +197,7 @@ impl ThreadedOutput {
     /// Whether to hand over now: a large block has built up, or nothing else is coming right
     /// now (`quiet`) and the thread is idle.
     pub fn should_flush(&self, quiet: bool) -> bool {
-        self.buf.len() >= HIGH_WATER || (quiet && self.in_flight.load(Ordering::Acquire) == 0)
+        self.is_full() || (quiet && self.in_flight.load(Ordering::Acquire) == 0)
     }
 
     /// Whether `flush` can hand over without waiting (the thread is at most one chunk behind).
@@ -176,7 +207,7 @@ impl ThreadedOutput {
 
     /// A large block has built up: hand it over before buffering more.
     pub fn is_full(&self) -> bool {
-        self.buf.len() >= HIGH_WATER
+        self.buf.len() >= HIGH_WATER || self.rec_buf.len() >= HIGH_WATER
     }
 
     /// Resolves when the thread has written everything handed to it (or already had).
@@ -201,12 +232,12 @@ impl ThreadedOutput {
     /// Hand what is buffered to the writer thread (waiting while it is two chunks behind),
     /// with `then` to run once it is written. An error is the thread's (e.g. a broken pipe).
     pub async fn flush(&mut self, then: Option<Box<dyn FnOnce() + Send>>) -> io::Result<()> {
-        if self.buf.is_empty() && then.is_none() {
+        if !self.has_pending() && then.is_none() {
             return Ok(());
         }
         // The common case costs no thread hand-over: while the thread is idle, write what
         // stdout takes right now; only what would block goes to the thread.
-        if self.in_flight.load(Ordering::Acquire) == 0 {
+        if self.in_flight.load(Ordering::Acquire) == 0 && !self.recording {
             self.write_ready()?;
             if self.buf.is_empty() {
                 if let Some(then) = then {
@@ -219,9 +250,20 @@ impl ThreadedOutput {
         self.paint();
         self.painted = 0;
         let bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(HIGH_WATER));
+        let recorded = match self.recording {
+            true => std::mem::replace(&mut self.rec_buf, Vec::with_capacity(HIGH_WATER)),
+            false => Vec::new(),
+        };
         self.in_flight.fetch_add(1, Ordering::AcqRel);
         let sent = match &self.tx {
-            Some(tx) => tx.send(Chunk { bytes, then }).await.is_ok(),
+            Some(tx) => tx
+                .send(Chunk {
+                    bytes,
+                    recorded,
+                    then,
+                })
+                .await
+                .is_ok(),
             None => false,
         };
         if sent {

@@ -3,15 +3,19 @@
 //! (which keeps up to the receive maximum in flight, in order) and reports each outcome.
 use std::collections::HashMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+pub mod pace;
+pub mod replay;
 pub mod source;
 
-use source::{InputError, Item};
+use pace::Pace;
+use source::{Expand, InputError, Item};
 
 use super::{connecting, input, signals, stdout};
 use crate::cli::pubsub::MessageProperties;
@@ -19,6 +23,7 @@ use crate::cli::PubArgs;
 use crate::exit;
 use crate::output::diag;
 use crate::output::progress::Progress;
+use crate::output::pub_template::Template;
 use crate::output::records::{self, Published};
 use crate::output::ThreadedOutput;
 use crate::protocol::{reason, topic, PacketType, Properties, Publish, QoS, Version};
@@ -87,10 +92,25 @@ impl Tally {
 pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let mut signals = signals::Signals::new();
     let opts = args.connect.options()?;
-    if let Some(t) = &args.topic {
+    let templating = args.template || args.source.template_file.is_some();
+    // A topic template is checked as a template: its placeholders are not wildcards, and a
+    // sample expansion is a valid name.
+    let topic_template = match (&args.topic, templating) {
+        (Some(t), true) => Some(
+            Template::parse(t.as_bytes())
+                .and_then(|tt| tt.check_topic(&opts.connect.client_id).map(|()| tt))
+                .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?,
+        ),
+        _ => None,
+    };
+    if let (Some(t), None) = (&args.topic, &topic_template) {
         topic::validate_name(t)
             .map_err(|e| exit::usage(format!("-t '{}': {e}", crate::output::shorten(t))))?;
     }
+    if args.jitter.is_some() && args.interval.is_none() && args.rate.is_none() {
+        return Err(exit::usage("--jitter needs --interval or --rate"));
+    }
+    let pace = Pace::new(args.interval, args.rate, args.jitter);
     let properties = message_properties(&args.properties, opts.connect.version)?;
     let template = Publish {
         topic: args.topic.clone().unwrap_or_default(),
@@ -110,8 +130,20 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
         "--encode",
     )?;
     let fixed = tokio::select! {
-        r = source::fixed_payload(&args.source, &codecs) => r?,
+        r = source::fixed_payload(&args.source, args.source.encode.filter(|_| !templating), &codecs) => r?,
         _ = signals.recv() => return Err(exit::interrupted("interrupted while reading the message; nothing was published")),
+    };
+    let payload_template = match (&fixed, templating) {
+        (Some(p), true) => Some(Template::parse(p).map_err(|e| {
+            let what = match &args.source.template_file {
+                Some(f) => format!("--template-file {}", f.display()),
+                None if args.source.message.is_some() => "-m".into(),
+                None if args.source.file.is_some() => "-f".into(),
+                None => "-s".into(),
+            };
+            exit::usage(format!("{what}: {e}"))
+        })?),
+        _ => None,
     };
 
     // A very large window makes some brokers slower, not faster (mosquitto searches its in-flight
@@ -133,29 +165,63 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
     let limit = input::Limit::default();
     limit.cap(session.connack.properties.maximum_packet_size);
     let (tx, mut rx) = mpsc::channel::<Item>(1024);
-    let interval = args.interval;
+    let opts_version = opts.connect.version;
+    let schedule = Arc::new(std::sync::Mutex::new(replay::Schedule::new(
+        args.speed,
+        args.start_at,
+    )));
+    let mut lateness = replay::Lateness::default();
+    // A replayed message's time, while it waits for room in the session's queue.
+    let mut next_due: Option<tokio::time::Instant> = None;
     let reader = if let Some(payload) = fixed {
+        let expand = (topic_template.is_some() || payload_template.is_some()).then(|| Expand {
+            topic: topic_template,
+            payload: payload_template,
+            client_id: session
+                .connack
+                .properties
+                .assigned_client_identifier
+                .clone()
+                .unwrap_or_else(|| opts.connect.client_id.clone()),
+            encode: args.source.encode.map(|c| (c, codecs.clone())),
+        });
         tokio::spawn(source::repeat(
             tx,
             template.clone(),
             payload,
             args.repeat,
-            interval,
+            pace,
+            expand,
         ))
     } else if args.source.lines {
         tokio::spawn(source::read_lines(
             tx,
             template.clone(),
-            interval,
+            pace,
             limit.clone(),
             args.source.encode.map(|c| (c, codecs.clone())),
+        ))
+    } else if args.replay {
+        let opts = replay::Options {
+            speed: args.speed,
+            start_at: args.start_at,
+            loops: args.loops,
+        };
+        tokio::spawn(replay::run(
+            tx,
+            template.clone(),
+            opts_version,
+            limit.clone(),
+            codecs.clone(),
+            opts,
+            schedule.clone(),
         ))
     } else {
         tokio::spawn(source::read_jsonl(
             tx,
             template.clone(),
             opts.connect.version,
-            interval,
+            pace,
             limit.clone(),
             codecs.clone(),
         ))
@@ -243,6 +309,9 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                     if let Some(req) = next.take() {
                         permit.send(req);
                     }
+                    if let Some(due) = next_due.take() {
+                        lateness.add(tokio::time::Instant::now().saturating_duration_since(due));
+                    }
                 }
                 // The driver stopped: its Closed notice says why.
                 Err(_) => next = None,
@@ -252,6 +321,7 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                     tally.sent += 1;
                     tally.topics.insert(m.seq, (m.publish.topic.clone(), m.publish.qos, m.publish.retain));
                     next = Some(Request::Publish { publish: m.publish, token: m.seq, auto_alias });
+                    next_due = m.due;
                 }
                 Some(Err(e)) => {
                     input_error = Some(e);
@@ -259,6 +329,19 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
                 }
                 None => input_done = true,
             },
+        }
+    };
+    // --replay's last record: at the end, or once a signal stopped it (--loop forever).
+    let summary = |out: &mut ThreadedOutput, sent: u64| {
+        if !args.replay {
+            return;
+        }
+        let timed = args.speed != crate::cli::pubsub::Speed::Max;
+        if let Ok(s) = schedule.lock() {
+            records::write(out.buffer(), &lateness.record(sent, &s, timed));
+        }
+        if let Some(w) = lateness.warning(sent).filter(|_| timed) {
+            diag::warning(&w);
         }
     };
     if interrupted {
@@ -269,9 +352,11 @@ pub async fn run(args: PubArgs) -> Result<ExitCode> {
             &mut tally,
             args.no_output,
             &mut signals,
+            summary,
         )
         .await;
     }
+    summary(&mut out, tally.sent);
     // Every record is written before the exit, however long stdout takes, but a signal stops
     // the wait.
     if !stdout::write_out(&mut out, &mut signals, Duration::MAX).await? {
@@ -311,6 +396,7 @@ async fn finish_on_signal(
     tally: &mut Tally,
     no_output: bool,
     signals: &mut signals::Signals,
+    summary: impl FnOnce(&mut ThreadedOutput, u64),
 ) -> Result<ExitCode> {
     diag::info(
         "interrupted",
@@ -339,6 +425,7 @@ async fn finish_on_signal(
         }
     };
     let _ = tokio::time::timeout(FINISH_ON_SIGNAL, rest).await;
+    summary(out, tally.sent);
     stdout::write_out(out, signals, STOP_GRACE).await?;
     Err(exit::interrupted(format!(
         "interrupted after {} of {} messages",

@@ -1,8 +1,6 @@
 //! Where `pub`'s messages come from: -m, a file, stdin, stdin lines, JSON lines or random
 //! bytes, read by a task of their own into a bounded channel; every read is bounded by the
 //! largest payload the broker accepts.
-use std::time::Duration;
-
 use anyhow::Result;
 use bytes::Bytes;
 use tokio::sync::mpsc;
@@ -14,12 +12,50 @@ use crate::exit;
 use crate::output::codec::{Codec, Codecs};
 use crate::output::message::read as message_from_record;
 use crate::output::payload;
-use crate::protocol::{Publish, Version};
+use crate::output::pub_template::{Context, Template};
+use crate::protocol::{topic, Publish, Version};
+
+use super::pace::Pace;
 
 /// One message to publish; `seq` counts from 1 (the line number for -l and --jsonl).
 pub struct Message {
     pub seq: u64,
     pub publish: Box<Publish>,
+    /// When a replayed message was due (its lateness is measured when it is handed over).
+    pub due: Option<tokio::time::Instant>,
+}
+
+/// `--template`: the topic and the payload expanded for each message.
+pub struct Expand {
+    pub topic: Option<Template>,
+    pub payload: Option<Template>,
+    pub client_id: String,
+    /// `--encode` with a template: each expanded payload is JSON to encode.
+    pub encode: Option<(Codec, Codecs)>,
+}
+
+impl Expand {
+    fn apply(&self, seq: u64, p: &mut Publish, rng: &mut fastrand::Rng) -> Result<(), String> {
+        let cx = Context {
+            seq,
+            now: std::time::SystemTime::now(),
+            client_id: &self.client_id,
+        };
+        if let Some(t) = &self.topic {
+            p.topic = t.expand_string(&cx, rng);
+            topic::validate_name(&p.topic)
+                .map_err(|e| format!("topic '{}': {e}", crate::output::shorten(&p.topic)))?;
+        }
+        if let Some(t) = &self.payload {
+            let mut out = Vec::with_capacity(p.payload.len() + 64);
+            t.expand(&cx, rng, &mut out);
+            if let Some((codec, codecs)) = &self.encode {
+                out = encode(&out, *codec, codecs)?;
+            }
+            p.payload = Bytes::from(out);
+        }
+        Ok(())
+    }
 }
 
 /// A problem in the input, reported after what was already read is published.
@@ -32,14 +68,20 @@ pub type Item = std::result::Result<Message, InputError>;
 
 /// The payload of -m, -f, -s, -n or --payload-size; None for the streaming sources. Files
 /// and standard input are read only up to the largest payload MQTT can carry.
-pub async fn fixed_payload(args: &SourceArgs, codecs: &Codecs) -> Result<Option<Bytes>> {
+/// With `encode` (`--encode`, unless a template is to be expanded first), the payload is JSON
+/// sent encoded.
+pub async fn fixed_payload(
+    args: &SourceArgs,
+    encode_with: Option<Codec>,
+    codecs: &Codecs,
+) -> Result<Option<Bytes>> {
     let payload = plain_fixed_payload(args).await?;
-    match (payload, args.encode) {
+    match (payload, encode_with) {
         (Some(json), Some(codec)) => {
-            let what = match (&args.message, &args.file) {
-                (Some(_), _) => "-m".to_string(),
-                (None, Some(f)) => format!("-f {}", f.display()),
-                (None, None) => "-s".to_string(),
+            let what = match (&args.message, &args.file, &args.template_file) {
+                (Some(_), _, _) => "-m".to_string(),
+                (None, Some(f), _) | (None, None, Some(f)) => format!("-f {}", f.display()),
+                (None, None, None) => "-s".to_string(),
             };
             encode(&json, codec, codecs)
                 .map(|b| Some(Bytes::from(b)))
@@ -71,10 +113,12 @@ async fn plain_fixed_payload(args: &SourceArgs) -> Result<Option<Bytes>> {
         };
         return Ok(Some(Bytes::from(bytes)));
     }
-    if let Some(f) = &args.file {
+    if let Some((f, flag)) = (args.file.as_ref().map(|f| (f, "-f")))
+        .or(args.template_file.as_ref().map(|f| (f, "--template-file")))
+    {
         let bytes = input::read_file(f, input::MQTT_MAX_PAYLOAD)
             .await
-            .map_err(|e| exit::usage(format!("-f {}: {e}", f.display())))?;
+            .map_err(|e| exit::usage(format!("{flag} {}: {e}", f.display())))?;
         return Ok(Some(Bytes::from(bytes)));
     }
     if args.stdin {
@@ -100,26 +144,43 @@ async fn plain_fixed_payload(args: &SourceArgs) -> Result<Option<Bytes>> {
     Ok(None)
 }
 
-async fn pause(interval: Option<Duration>, seq: u64) {
-    if let (Some(d), true) = (interval, seq > 1) {
-        tokio::time::sleep(d).await;
+async fn pause(pace: Option<&Pace>, seq: u64, rng: &mut fastrand::Rng) {
+    if let (Some(p), true) = (pace, seq > 1) {
+        tokio::time::sleep(p.gap(rng)).await;
     }
 }
 
+/// A fixed payload `n` times, at the times of `pace`, expanded by `expand`.
 pub async fn repeat(
     tx: mpsc::Sender<Item>,
     template: Publish,
     payload: Bytes,
     n: u64,
-    interval: Option<Duration>,
+    mut pace: Option<Pace>,
+    expand: Option<Expand>,
 ) {
+    let start = tokio::time::Instant::now();
+    let mut rng = fastrand::Rng::new();
     for seq in 1..=n {
-        pause(interval, seq).await;
-        let publish = Box::new(Publish {
+        if let Some(p) = pace.as_mut() {
+            tokio::time::sleep_until(start + p.due(seq, &mut rng)).await;
+        }
+        let mut publish = Box::new(Publish {
             payload: payload.clone(),
             ..template.clone()
         });
-        if tx.send(Ok(Message { seq, publish })).await.is_err() {
+        if let Some(x) = &expand {
+            if let Err(message) = x.apply(seq, &mut publish, &mut rng) {
+                let _ = tx.send(Err(InputError { seq, message })).await;
+                return;
+            }
+        }
+        let m = Message {
+            seq,
+            publish,
+            due: None,
+        };
+        if tx.send(Ok(m)).await.is_err() {
             return;
         }
     }
@@ -130,13 +191,14 @@ pub async fn repeat(
 /// longer than the largest payload the broker accepts is an error once that much has arrived.
 async fn read_stdin_lines(
     tx: mpsc::Sender<Item>,
-    interval: Option<Duration>,
+    pace: Option<Pace>,
     limit: input::Limit,
     encoded: bool,
     mut make: impl FnMut(u64, Vec<u8>) -> Option<Item>,
 ) {
     let mut stdin = input::Stdin::open();
     let mut seq = 0;
+    let mut rng = fastrand::Rng::new();
     loop {
         // A record holds its payload encoded (hex takes twice the bytes) beside its fields.
         let max = || match encoded {
@@ -158,7 +220,7 @@ async fn read_stdin_lines(
             }),
         };
         let stop = item.is_err();
-        pause(interval, seq).await;
+        pause(pace.as_ref(), seq, &mut rng).await;
         if tx.send(item).await.is_err() || stop {
             return;
         }
@@ -170,12 +232,12 @@ async fn read_stdin_lines(
 pub async fn read_lines(
     tx: mpsc::Sender<Item>,
     template: Publish,
-    interval: Option<Duration>,
+    pace: Option<Pace>,
     limit: input::Limit,
     encode_with: Option<(Codec, Codecs)>,
 ) {
     let encoded = encode_with.is_some();
-    read_stdin_lines(tx, interval, limit, encoded, |seq, line| {
+    read_stdin_lines(tx, pace, limit, encoded, |seq, line| {
         let payload = match &encode_with {
             None => line,
             Some(_) if line.iter().all(|b| b.is_ascii_whitespace()) => return None,
@@ -188,7 +250,11 @@ pub async fn read_lines(
             payload: Bytes::from(payload),
             ..template.clone()
         });
-        Some(Ok(Message { seq, publish }))
+        Some(Ok(Message {
+            seq,
+            publish,
+            due: None,
+        }))
     })
     .await
 }
@@ -198,11 +264,11 @@ pub async fn read_jsonl(
     tx: mpsc::Sender<Item>,
     template: Publish,
     version: Version,
-    interval: Option<Duration>,
+    pace: Option<Pace>,
     limit: input::Limit,
     codecs: Codecs,
 ) {
-    read_stdin_lines(tx, interval, limit, true, |seq, line| {
+    read_stdin_lines(tx, pace, limit, true, |seq, line| {
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             return None;
         }
@@ -211,6 +277,7 @@ pub async fn read_jsonl(
                 Ok(publish) => Ok(Message {
                     seq,
                     publish: Box::new(publish),
+                    due: None,
                 }),
                 Err(message) => Err(InputError { seq, message }),
             },
