@@ -43,9 +43,9 @@ impl Schema {
         let mut candidates: Vec<String> = pool
             .all_messages()
             .filter(|m| {
-                own_files
-                    .as_ref()
-                    .is_none_or(|own: &Vec<String>| own.iter().any(|f| f == m.parent_file().name()))
+                own_files.as_ref().map_or(true, |own: &Vec<String>| {
+                    own.iter().any(|f| f == m.parent_file().name())
+                })
             })
             .filter(|m| m.parent_message().is_none() && !m.is_map_entry())
             .map(|m| m.full_name().to_string())

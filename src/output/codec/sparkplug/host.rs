@@ -107,7 +107,7 @@ impl Host {
         };
         match mtype {
             "NBIRTH" => {
-                if p.seq.is_none_or(|s| s > 255) {
+                if p.seq.map_or(true, |s| s > 255) {
                     warnings.push(format!("{key}: NBIRTH has no seq from 0 to 255"));
                 }
                 if node.bd_seq.is_none() {
