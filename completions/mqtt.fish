@@ -36,6 +36,7 @@ complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "pub" -d 'Publish messages
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "ls" -d 'List the live topics: messages, bytes, rate, retained, last payload (or a tree, or a table redrawn every second)'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -100,6 +101,10 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s f -l file -d 'Publish 
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
 hex\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug' -r -f -a "cbor\t''
+msgpack\t''
+protobuf\t''
+sparkplug\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s q -l qos -d 'Quality of service' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l repeat -d 'Publish the message N times' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l interval -d 'Wait DURATION between messages (with --repeat, -l or --jsonl)' -r
@@ -112,6 +117,10 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l response-topic -d 'Res
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l correlation-data -d 'Correlation data (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l user-property -d 'User property key=value (MQTT 5, repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l topic-alias -d 'Topic alias: `auto` replaces a repeated topic by an alias (MQTT 5)' -r -f -a "auto\t'Give each new topic an alias while the broker allows, and reuse it'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l proto -d 'A .proto file to compile at start-up, no protoc needed (repeatable); imports are looked up in the --proto-path directories, then in the file\'s own directory' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l proto-path -d 'A directory to look up .proto imports in (repeatable)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l descriptor-set -d 'A compiled schema (a FileDescriptorSet, from protoc --descriptor_set_out or buf build) instead of --proto' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -l proto-message -d 'The Protobuf message type of the payloads, e.g. sensors.v1.Reading (needed when the schema defines more than one)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
@@ -187,14 +196,23 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l until -d 'Exit 0 at th
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l idle -d 'Exit 0 once no message has come for DURATION, counted from the first message (or from the subscription with --idle-from-start): take what is there, then go on' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l quiet -d 'With --retained-only: how long without messages means there are no more' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s T -l filter-out -d 'Hide messages whose topic matches FILTER (repeatable)' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex, or decoded to JSON: cbor, msgpack, protobuf, sparkplug, auto' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
 json\t'Embed JSON payloads as JSON values; otherwise as text'
 base64\t'Always base64'
-hex\t'Always hex'"
-complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; escapes \\n \\t \\\\)' -r
+hex\t'Always hex'
+cbor\t'Decode CBOR to JSON'
+msgpack\t'Decode MessagePack to JSON'
+protobuf\t'Decode Protobuf to JSON with the schema of --proto or --descriptor-set and --message'
+sparkplug\t'Decode Sparkplug B to JSON (topic fields, metric names from births)'
+auto\t'By content type and topic: Sparkplug B on spBv1.0/ topics, CBOR, MessagePack or Protobuf by MQTT 5 content type, else JSON, text or base64'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; the decoded payload: {decoded}, {payload.metrics[0].value}; Sparkplug topic fields: {group_id}, {message_type}, {edge_node_id}, {device_id}; escapes \\n \\t \\\\)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l field -d 'Add optional fields to message records (repeatable or comma-separated)' -r -f -a "dup\t''
 packet_id\t''
 payload_size\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l proto -d 'A .proto file to compile at start-up, no protoc needed (repeatable); imports are looked up in the --proto-path directories, then in the file\'s own directory' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l proto-path -d 'A directory to look up .proto imports in (repeatable)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l descriptor-set -d 'A compiled schema (a FileDescriptorSet, from protoc --descriptor_set_out or buf build) instead of --proto' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l proto-message -d 'The Protobuf message type of the payloads, e.g. sensors.v1.Reading (needed when the schema defines more than one)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l queue -d 'Receive queue: messages held while stdout is slow before reading from the broker pauses' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l coalesce -d 'While QoS 0 messages stream in (a thousand a second and more), wait up to this long before sleeping on the socket, so that each wake-up handles many messages: about a third of the CPU per message, and fewer wake-ups for the broker to pay for. Adds at most this much latency during a stream, none to a message that comes alone; never at QoS 1/2 (the broker\'s in-flight window would idle). 0 turns it off' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
@@ -251,6 +269,7 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s R -l no-retained -d 'S
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l retained-only -d 'Print only retained messages; exit at the first live one or after --quiet'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l remove-retained -d 'Clear each retained message seen (publish an empty retained message to its topic)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` lines instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l sparkplug-check -d 'With Sparkplug B decoding: report on stderr each sequence gap (seq 0-255 per edge node) and each NDEATH whose bdSeq does not match its NBIRTH\'s'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-prompt -d 'Ask for the password on the terminal, without echo'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
 complete -c mqtt -n "__fish_mqtt_using_subcommand sub" -l no-clean -d 'Resume a session: clean start / clean session off'
@@ -269,6 +288,10 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s f -l file -d 'Publish t
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload-size -d 'Publish SIZE random bytes, e.g. 1KiB' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encoding -d 'Decode -m from base64 or hex first' -r -f -a "base64\t''
 hex\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l encode -d 'Read -m, -f, -s (a JSON document) or each -l line (a JSON value) as JSON and send it encoded: cbor, msgpack, protobuf (with --proto or --descriptor-set) or sparkplug' -r -f -a "cbor\t''
+msgpack\t''
+protobuf\t''
+sparkplug\t''"
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s q -l qos -d 'QoS of the requests and of the response subscription' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l correlation-data -d 'Correlation data of every request [default: fresh random data per request]; one request is then in flight at a time' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l replies -d 'Wait for N matching replies to each request (several responders)' -r
@@ -278,14 +301,23 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l repeat -d 'Send the req
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l content-type -d 'Content type of the requests (MQTT 5)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l user-property -d 'User property key=value of the requests (MQTT 5, repeatable)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s W -l timeout -d 'How long each request waits for its replies; then exit 6' -r
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l payload -d 'How to put the payload in records: text (base64 when not UTF-8), json, base64, hex, or decoded to JSON: cbor, msgpack, protobuf, sparkplug, auto' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
 json\t'Embed JSON payloads as JSON values; otherwise as text'
 base64\t'Always base64'
-hex\t'Always hex'"
-complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; escapes \\n \\t \\\\)' -r
+hex\t'Always hex'
+cbor\t'Decode CBOR to JSON'
+msgpack\t'Decode MessagePack to JSON'
+protobuf\t'Decode Protobuf to JSON with the schema of --proto or --descriptor-set and --message'
+sparkplug\t'Decode Sparkplug B to JSON (topic fields, metric names from births)'
+auto\t'By content type and topic: Sparkplug B on spBv1.0/ topics, CBOR, MessagePack or Protobuf by MQTT 5 content type, else JSON, text or base64'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l format -d 'Print each message with a template instead of a record, e.g. \'{topic} {payload}\' (placeholders: time, topic, payload, payload_hex, payload_base64, payload_size, qos, retain, dup, packet_id, json, and every property by name, e.g. {content_type}, {user_properties}, {user_property:KEY}; the decoded payload: {decoded}, {payload.metrics[0].value}; Sparkplug topic fields: {group_id}, {message_type}, {edge_node_id}, {device_id}; escapes \\n \\t \\\\)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l field -d 'Add optional fields to message records (repeatable or comma-separated)' -r -f -a "dup\t''
 packet_id\t''
 payload_size\t''"
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l proto -d 'A .proto file to compile at start-up, no protoc needed (repeatable); imports are looked up in the --proto-path directories, then in the file\'s own directory' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l proto-path -d 'A directory to look up .proto imports in (repeatable)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l descriptor-set -d 'A compiled schema (a FileDescriptorSet, from protoc --descriptor_set_out or buf build) instead of --proto' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -l proto-message -d 'The Protobuf message type of the payloads, e.g. sensors.v1.Reading (needed when the schema defines more than one)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand rr" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
@@ -417,6 +449,86 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l request-response-inf
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s t -l topic -d 'Topic filter to watch (repeatable) [default: #]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s q -l qos -d 'QoS of the subscription' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l for -d 'Listen for DURATION, then print [default: until Ctrl-C/SIGTERM]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l quiet -d 'With --retained: how long without retained messages means there are no more' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l sort -d 'Order of the records (and of the --watch table: rate unless given)' -r -f -a "topic\t'By topic name'
+rate\t'Most messages a second first'
+bytes\t'Most bytes first'
+count\t'Most messages first'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l max-topics -d 'Topics kept at most; messages on further topics are counted, not listed' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l payload -d 'How to put the last payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+json\t'Embed JSON payloads as JSON values; otherwise as text'
+base64\t'Always base64'
+hex\t'Always hex'
+cbor\t'Decode CBOR to JSON'
+msgpack\t'Decode MessagePack to JSON'
+protobuf\t'Decode Protobuf to JSON with the schema of --proto or --descriptor-set and --message'
+sparkplug\t'Decode Sparkplug B to JSON (topic fields, metric names from births)'
+auto\t'By content type and topic: Sparkplug B on spBv1.0/ topics, CBOR, MessagePack or Protobuf by MQTT 5 content type, else JSON, text or base64'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l payload-bytes -d 'Bytes of the last payload kept and shown (0: none)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l sys -d 'Also subscribe to $SYS/# (the broker\'s own statistics)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l retained -d 'Only retained messages: list what the broker holds, and stop once no retained message has come for --quiet'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l tree -d 'Print a folded tree of the topic levels with counts instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l watch -d 'Redraw a table of the busiest topics every second on a terminal (an `ls_tick` record a second when stdout is not a terminal)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l topic-prefix -d 'Topics of the checks go under this prefix [default: mqtt-test/<random>/]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l only -d 'Run only these checks (comma-separated names)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l skip -d 'Leave these checks out (comma-separated names)' -r
@@ -805,14 +917,15 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "ls" -d 'List the live topics: messages, bytes, rate, retained, last payload (or a tree, or a table redrawn every second)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply ls test bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "sub" -d 'Subscribe with -c clients and count messages, loss, duplicates and latency'

@@ -14,6 +14,7 @@ mod harness_selftest;
 mod hostile;
 mod interop;
 mod kubernetes;
+mod ls;
 mod profile;
 mod pubsub;
 mod rr;

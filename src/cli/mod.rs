@@ -13,6 +13,7 @@ pub mod codec;
 mod connect;
 pub mod generate;
 pub mod help;
+pub mod ls;
 pub mod parse;
 mod password;
 pub mod profile;
@@ -102,6 +103,11 @@ pub enum Command {
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(rr::REPLY_EXAMPLES, help::REPLY_CODES))]
     Reply(rr::ReplyArgs),
 
+    /// List the live topics: messages, bytes, rate, retained, last payload (or a tree, or a
+    /// table redrawn every second)
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(ls::LS_EXAMPLES, help::LS_CODES))]
+    Ls(ls::LsArgs),
+
     /// Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(test::TEST_EXAMPLES, help::TEST_CODES))]
     Test(test::TestArgs),
@@ -124,6 +130,7 @@ impl Command {
             Command::Sub(a) => Some(&mut a.connect),
             Command::Rr(a) => Some(&mut a.connect),
             Command::Reply(a) => Some(&mut a.connect),
+            Command::Ls(a) => Some(&mut a.connect),
             Command::Test(a) => Some(&mut a.connect),
             Command::Bench(b) => b.command.connect_args_mut(),
             Command::Generate(_) => None,

@@ -5,6 +5,7 @@ pub mod connecting;
 pub mod exec;
 pub mod generate;
 pub mod input;
+pub mod ls;
 pub mod publish;
 pub mod reply;
 pub mod rr;

@@ -12,6 +12,7 @@ pub mod records;
 pub mod requests;
 pub mod template;
 pub mod tests_records;
+pub mod topics;
 pub mod writer;
 
 pub use writer::{Output, ThreadedOutput};
