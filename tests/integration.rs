@@ -4,6 +4,7 @@ mod support;
 
 mod bench;
 mod bench_export;
+mod bridge;
 mod broker_test;
 mod codecs;
 mod conn;

@@ -112,6 +112,25 @@ pub const REPLY_CODES: Uses = &[
     (TIMEOUT, Some("-W passed before -C was reached")),
 ];
 
+pub const BRIDGE_CODES: Uses = &[
+    (
+        SUCCESS,
+        Some("stopped by Ctrl-C/SIGTERM (in-flight messages get 5 s)"),
+    ),
+    (
+        RUNTIME,
+        Some("a connection lost without --reconnect, or --tee not writable"),
+    ),
+    (
+        USAGE,
+        Some("usage error (bad filter or --map, --no-clean without -i, unknown profile)"),
+    ),
+    (CONNECT, None),
+    (REFUSED, None),
+    (REJECTED, Some("every subscription refused by --from")),
+    (INTERRUPTED, Some("Ctrl-C/SIGTERM while still connecting")),
+];
+
 pub const LS_CODES: Uses = &[
     (
         SUCCESS,
@@ -203,6 +222,7 @@ mod tests {
         (&["rr"], RR_CODES),
         (&["reply"], REPLY_CODES),
         (&["ls"], LS_CODES),
+        (&["bridge"], BRIDGE_CODES),
         (&["test"], TEST_CODES),
         (&["bench", "conn"], BENCH_CODES),
         (&["bench", "pub"], BENCH_CODES),

@@ -9,6 +9,7 @@ use crate::protocol::{QoS, Version};
 
 pub mod address;
 pub mod bench;
+pub mod bridge;
 pub mod codec;
 mod connect;
 pub mod generate;
@@ -103,6 +104,11 @@ pub enum Command {
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(rr::REPLY_EXAMPLES, help::REPLY_CODES))]
     Reply(rr::ReplyArgs),
 
+    /// Carry messages from one broker to another: properties, retain and QoS kept, acknowledged
+    /// upstream only once the downstream broker has them
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(bridge::BRIDGE_EXAMPLES, help::BRIDGE_CODES))]
+    Bridge(bridge::BridgeArgs),
+
     /// List the live topics: messages, bytes, rate, retained, last payload (or a tree, or a
     /// table redrawn every second)
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(ls::LS_EXAMPLES, help::LS_CODES))]
@@ -131,6 +137,7 @@ impl Command {
             Command::Rr(a) => Some(&mut a.connect),
             Command::Reply(a) => Some(&mut a.connect),
             Command::Ls(a) => Some(&mut a.connect),
+            Command::Bridge(a) => Some(&mut a.connect),
             Command::Test(a) => Some(&mut a.connect),
             Command::Bench(b) => b.command.connect_args_mut(),
             Command::Generate(_) => None,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 pub mod bench;
+pub mod bridge;
 pub mod conn;
 pub mod connecting;
 pub mod exec;

@@ -1,4 +1,5 @@
 //! What goes to stdout: JSON line records, payload encodings, the buffered writer.
+pub mod bridged;
 pub mod codec;
 pub mod color;
 pub mod diag;
