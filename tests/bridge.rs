@@ -41,7 +41,20 @@ fn bridge_carries_properties_retain_and_qos_to_the_mapped_topic() {
     let a = Broker::plain();
     let b = Broker::plain();
     let mut s = spawn_sub(&b, "br-props-sub", &["-t", "dst/#", "-q", "2"]);
-    let br = spawn_bridge(&a, &b, "br-props", &["-t", "src/#", "--map", "src/#=dst/#"]);
+    let tee = b.dir().join("tee.jsonl");
+    let br = spawn_bridge(
+        &a,
+        &b,
+        "br-props",
+        &[
+            "-t",
+            "src/#",
+            "--map",
+            "src/#=dst/#",
+            "--tee",
+            tee.to_str().unwrap(),
+        ],
+    );
     publish(
         &a,
         &[
@@ -109,6 +122,12 @@ fn bridge_carries_properties_retain_and_qos_to_the_mapped_topic() {
         "{last}"
     );
     assert_eq!(last["end"], true);
+    let teed = cmd::json_lines(&std::fs::read(&tee).unwrap());
+    assert_eq!(teed.len(), 1, "{teed:?}");
+    assert_eq!(
+        (&teed[0]["type"], &teed[0]["topic"], &teed[0]["payload"]),
+        (&"message".into(), &"src/x/y".into(), &"hello".into())
+    );
 }
 
 #[test]

@@ -327,6 +327,7 @@ pub const RECORDS: &[(&str, &str, &str)] = &[
     ("disconnected", "conn --hold", "reason (why the connection ended) or reason_code, reason_name, properties of a server DISCONNECT"),
     ("published", "pub", "seq, topic, qos, retain (when set), packet_id (null for QoS 0), reason_code, reason_name, properties"),
     ("message", "sub (read by pub --jsonl)", "topic, qos, retain, payload, encoding (when not UTF-8 text), properties (when any), optional dup, packet_id, payload_size"),
+    ("bridged", "bridge, every second and at the end", "elapsed_s, received, forwarded (acknowledged by --to), refused, skipped (loop marker, or no topic after --map), in_flight, received_per_s, forwarded_per_s, from_lost, to_lost, end (last record)"),
     ("topic", "ls, at the end", "topic, messages, bytes, rate, first, last, retained, qos (levels seen), payload_size, payload, encoding, truncated (when cut)"),
     ("ls_summary", "ls, at the end", "seconds, topics, messages, bytes, rate, untracked_messages, untracked_bytes (beyond --max-topics)"),
     ("ls_tick", "ls --watch, piped, every second", "topics, messages, rate (that second), untracked_messages, busiest ([topic, messages] of that second)"),
