@@ -311,3 +311,59 @@ fn bridge_refuses_no_clean_without_a_client_id_and_a_bad_map_as_usage_errors() {
         cmd::stderr(&out)
     );
 }
+
+#[test]
+fn bridge_takes_each_broker_from_a_profile_by_name() {
+    let a = Broker::plain();
+    let b = Broker::plain();
+    let file = b.dir().join("bridge-profiles.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[edge]\nurl = \"{}\"\n\n[cloud]\nurl = \"{}\"\n",
+            a.url("mqtt"),
+            b.url("mqtt")
+        ),
+    )
+    .unwrap();
+    let mut s = spawn_sub(&b, "br-prof-sub", &["-t", "pf/#", "-q", "1"]);
+    let br = Spawned::spawn(mqtt().args([
+        "bridge",
+        "--config",
+        file.to_str().unwrap(),
+        "--from",
+        "edge",
+        "--to",
+        "cloud",
+        "-t",
+        "pf/#",
+        "-i",
+        "br-prof",
+    ]));
+    wait_subscribed(&a, "br-prof-from", 1);
+    publish(&a, &["-t", "pf/1", "-q", "1", "-m", "via profiles"]);
+    assert_eq!(s.wait_for_record("message", T)["payload"], "via profiles");
+    br.signal(libc::SIGINT);
+    let done = br.wait(T);
+    assert_eq!(done.code(), Some(0), "{}", done.stderr);
+    let out = cmd::run(
+        mqtt().args([
+            "bridge",
+            "--config",
+            file.to_str().unwrap(),
+            "--from",
+            "nowhere",
+            "--to",
+            "cloud",
+            "-t",
+            "x",
+        ]),
+        T,
+    );
+    cmd::assert_code(&out, 2);
+    assert!(
+        cmd::stderr(&out).contains("nowhere"),
+        "{}",
+        cmd::stderr(&out)
+    );
+}
