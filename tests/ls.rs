@@ -219,3 +219,36 @@ fn ls_refuses_a_payload_codec_and_a_bad_filter_as_usage_errors() {
         cmd::stderr(&out)
     );
 }
+
+#[test]
+fn ls_watch_on_a_terminal_redraws_a_table_of_the_topics() {
+    let b = Broker::plain();
+    let mut pty = crate::support::pty::Pty::spawn(mqtt().args([
+        "ls",
+        "-L",
+        &b.url("mqtt"),
+        "-i",
+        "ls-tty",
+        "-t",
+        "tty/#",
+        "-q",
+        "1",
+        "--watch",
+    ]));
+    wait_subscribed(&b, "ls-tty", 1);
+    publish(&b, &["-t", "tty/a", "-q", "1", "-r", "-m", "on"], "");
+    assert!(
+        pty.wait_for("mqtt ls: 1 topics, 1 messages", T),
+        "the terminal showed: {}",
+        String::from_utf8_lossy(&pty.output)
+    );
+    assert!(pty.wait_for("  tty/a", T));
+    pty.type_text("\x03");
+    let (status, shown) = pty.finish(T);
+    assert!(status.success(), "{status}\n{shown}");
+    assert!(shown.contains("\x1b[H\x1b[2J"), "{shown}");
+    assert!(
+        !shown.contains("\"type\""),
+        "no records on the terminal: {shown}"
+    );
+}
