@@ -8,6 +8,8 @@
 #   bench/compare.sh rr              # `mqtt rr` vs mosquitto_rr, and pipelined rr/reply
 #   bench/compare.sh codecs          # `sub --payload sparkplug` vs `--payload base64`
 #   bench/compare.sh replay          # `pub --replay` timing error at 1,000 msg/s
+#   bench/compare.sh bridge          # `mqtt bridge` vs `mqtt sub | mqtt pub --jsonl`
+#   bench/compare.sh ls              # `mqtt ls` on a 100,000 msg/s firehose
 #   TRIALS=5 bench/compare.sh bench  # more trials (the cores may be shared with other work)
 #
 # Each section is a function named section_<name>; add new comparisons as new sections.
@@ -304,6 +306,9 @@ source "$ROOT/bench/codecs.sh"
 # Replay: `pub --jsonl --replay` timing error at 1,000 msg/s.
 # shellcheck source=bench/replay.sh
 source "$ROOT/bench/replay.sh"
+# Bridge and ls: `mqtt bridge` against a sub | pub pipe, `mqtt ls`'s CPU on a firehose.
+# shellcheck source=bench/bridge.sh
+source "$ROOT/bench/bridge.sh"
 
 main() {
     local sections=("$@")

@@ -36,6 +36,8 @@ complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "pub" -d 'Publish messages
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "bridge" -d 'Carry messages from one broker to another: properties, retain and QoS kept, acknowledged upstream only once the downstream broker has them'
+complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "ls" -d 'List the live topics: messages, bytes, rate, retained, last payload (or a tree, or a table redrawn every second)'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
 complete -c mqtt -n "__fish_mqtt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -460,6 +462,152 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l request-response-inf
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
 complete -c mqtt -n "__fish_mqtt_using_subcommand reply" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l from -d 'The broker to take messages from: a URL or a profile name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l to -d 'The broker to publish them to: a URL or a profile name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s t -l topic -d 'Topic filter to carry (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l map -d 'Rewrite topics: \'src/#=dst/#\' (a prefix) or \'a/b=c/d\' (one topic); repeatable, the first that matches applies, other topics are kept' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s q -l qos -d 'The highest QoS to subscribe and publish with (a message keeps a lower one)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l tee -d 'Append a `message` record of each message carried to FILE (the topic as received)' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l max-inflight -d 'Messages taken from --from and not yet acknowledged by --to, at most' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l loop-marker -d 'Mark forwarded messages and skip marked ones even across two brokers (automatic when --from and --to are the same broker)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l quiet -d 'No `bridged` records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
+complete -c mqtt -n "__fish_mqtt_using_subcommand bridge" -l help -d 'Print help'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s t -l topic -d 'Topic filter to watch (repeatable) [default: #]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s q -l qos -d 'QoS of the subscription' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l for -d 'Listen for DURATION, then print [default: until Ctrl-C/SIGTERM]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l quiet -d 'With --retained: how long without retained messages means there are no more' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l sort -d 'Order of the records (and of the --watch table: rate unless given)' -r -f -a "topic\t'By topic name'
+rate\t'Most messages a second first'
+bytes\t'Most bytes first'
+count\t'Most messages first'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l max-topics -d 'Topics kept at most; messages on further topics are counted, not listed' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l payload -d 'How to put the last payload in records: text (base64 when not UTF-8), json, base64, hex' -r -f -a "text\t'UTF-8 text; base64 when the bytes are not UTF-8'
+json\t'Embed JSON payloads as JSON values; otherwise as text'
+base64\t'Always base64'
+hex\t'Always hex'
+cbor\t'Decode CBOR to JSON'
+msgpack\t'Decode MessagePack to JSON'
+protobuf\t'Decode Protobuf to JSON with the schema of --proto or --descriptor-set and --message'
+sparkplug\t'Decode Sparkplug B to JSON (topic fields, metric names from births)'
+auto\t'By content type and topic: Sparkplug B on spBv1.0/ topics, CBOR, MessagePack or Protobuf by MQTT 5 content type, else JSON, text or base64'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l payload-bytes -d 'Bytes of the last payload kept and shown (0: none)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s h -l host -d 'Broker host name or address, with an optional port: host:port, [IPv6]:port (bench: a comma-separated list, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s p -l port -d 'Broker port [default: 1883, 8883 for TLS, 80/443 for WebSocket]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s L -l url -d 'Broker URL: mqtt|mqtts|ws|wss://[user[:password]@]host[:port][/path]; sets transport, host, port, credentials and WebSocket path at once, over -h/-p/-u/-P' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l profile -d 'Take the broker and connection defaults from profile NAME of the config file [default: the config file\'s default_profile, or its [default] profile]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l config -d 'Config file of connection profiles [default: $XDG_CONFIG_HOME/mqtt/config.toml or ~/.config/mqtt/config.toml]' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s V -l protocol-version -d 'MQTT protocol version: 3.1, 3.1.1 or 5 [default: 5, falling back to 3.1.1 when the broker refuses version 5]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s i -l client-id -d 'Client identifier [default: --id-prefix plus random characters]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l id-prefix -d 'Prefix of the generated client identifier' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s u -l username -d 'User name' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s P -l password -d 'Password (prefer --password-file, --password-stdin or MQTT_PASSWORD: arguments are visible to other users); -P without a value asks on the terminal, as --password-prompt' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s k -l keepalive -d 'Keep alive interval in seconds (0 disables)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -s x -l session-expiry -d 'Session expiry interval (MQTT 5), e.g. 1h or `never` [default: 0, or `never` with --no-clean]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l connect-timeout -d 'Give up connecting after DURATION' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l source-ip -d 'Local address to connect from (bench: a list or range, e.g. 127.0.0.1-127.0.0.8, spread over the connections)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l cafile -d 'CA certificates (PEM) to verify the broker with, instead of the system\'s' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l capath -d 'A folder of CA certificates (PEM files, e.g. c_rehash\'ed, as mosquitto\'s clients take), beside or instead of --cafile' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l cert -d 'Client certificate chain (PEM) for mutual TLS' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l key -d 'Private key (PEM) of --cert' -r -F
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l alpn -d 'ALPN protocol to offer (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l sni -d 'Server name for TLS SNI and certificate verification [default: the host]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l ws-path -d 'WebSocket path' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l ws-header -d 'Extra WebSocket handshake header \'Name: value\' (repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-topic -d 'Will topic' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-message -d 'Will payload' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-qos -d 'Will QoS' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-delay -d 'Will delay interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-message-expiry -d 'Will message expiry interval (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-content-type -d 'Will content type (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-payload-format -d 'Will payload format indicator: 1 when the payload is UTF-8 (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-response-topic -d 'Will response topic (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-correlation-data -d 'Will correlation data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-user-property -d 'Will user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l receive-maximum -d 'Receive maximum: QoS 1/2 messages the broker may have in flight to us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l maximum-packet-size -d 'Maximum packet size we accept, e.g. 1MiB (MQTT 5) [default: 256MiB]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l topic-alias-maximum -d 'Topic alias maximum: aliases the broker may use towards us (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l connect-user-property -d 'CONNECT user property key=value (MQTT 5, repeatable)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l auth-method -d 'Enhanced authentication method (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l auth-data -d 'Enhanced authentication data (MQTT 5)' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l reconnect-delay -d 'First delay before reconnecting; doubles on each failure up to 30s' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l max-reconnects -d 'Give up after N failed reconnect attempts in a row [default: never]' -r
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l log -d 'Diagnostics on stderr: human lines, or JSON lines (type "log": level, kind, message)' -r -f -a "human\t'`mqtt: warning: ...` lines'
+json\t'One JSON object a line: type "log", time, level, kind, message'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l color -d 'Colour the JSON records of `sub`, `conn` and `rr` on a terminal (auto: when stdout is a terminal and NO_COLOR is not set)' -r -f -a "auto\t'When stdout is a terminal and NO_COLOR is not set'
+always\t'Always, also into a pipe or a file'
+never\t'Never'"
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l sys -d 'Also subscribe to $SYS/# (the broker\'s own statistics)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l retained -d 'Only retained messages: list what the broker holds, and stop once no retained message has come for --quiet'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l tree -d 'Print a folded tree of the topic levels with counts instead of records'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l watch -d 'Redraw a table of the busiest topics every second on a terminal (an `ls_tick` record a second when stdout is not a terminal)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l password-prompt -d 'Ask for the password on the terminal, without echo'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l password-stdin -d 'Read the password from the first line of standard input: the safe way in scripts (`secret-tool lookup mqtt prod | mqtt pub --password-stdin ...`); not with -s, -l or --jsonl, which read stdin for messages'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l no-clean -d 'Resume a session: clean start / clean session off'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l tls -d 'Use TLS (mqtts://); implied by -L mqtts:// or wss://, --cafile, --capath, --cert and --insecure'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l ws -d 'Use WebSocket (ws://, or wss:// with TLS)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l insecure -d 'Do not verify the broker\'s certificate or host name (prints a warning)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l will-retain -d 'Retain the will'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l request-response-info -d 'Ask for response information in the CONNACK (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l no-problem-info -d 'Ask the broker to leave out reason strings and user properties on errors (MQTT 5)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l no-reconnect -d 'Do not reconnect when the connection is lost: exit 1 instead'
+complete -c mqtt -n "__fish_mqtt_using_subcommand ls" -l help -d 'Print help'
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l topic-prefix -d 'Topics of the checks go under this prefix [default: mqtt-test/<random>/]' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l only -d 'Run only these checks (comma-separated names)' -r
 complete -c mqtt -n "__fish_mqtt_using_subcommand test" -l skip -d 'Leave these checks out (comma-separated names)' -r
@@ -848,14 +996,16 @@ complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "pubsub" -d 'Publishers and subscribers in one process (one clock): end-to-end latency and exact loss'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the JSON summaries of --shard runs into one summary (exact: histograms are merged)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
-complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply test bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "conn" -d 'Connect, print the CONNACK as a JSON record, disconnect; exit by the outcome'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "pub" -d 'Publish messages from -m, a file, stdin, stdin lines or JSON lines'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "sub" -d 'Subscribe and print each message as a JSON line; stop on count or timeout'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "rr" -d 'Send a request, wait for its reply (MQTT 5 Response Topic and Correlation Data)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "reply" -d 'Answer requests: with a command\'s output, a fixed message, or the request itself'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "bridge" -d 'Carry messages from one broker to another: properties, retain and QoS kept, acknowledged upstream only once the downstream broker has them'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "ls" -d 'List the live topics: messages, bytes, rate, retained, last payload (or a tree, or a table redrawn every second)'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "test" -d 'Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "bench" -d 'Load generator: hold connections, publish, subscribe, measure latency and loss'
+complete -c mqtt -n "__fish_mqtt_using_subcommand help; and not __fish_seen_subcommand_from conn pub sub rr reply bridge ls test bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "conn" -d 'Open -c connections (at --connect-rate) and hold them'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "pub" -d 'Publish from -c clients at --rate (open loop) or as fast as the broker takes it'
 complete -c mqtt -n "__fish_mqtt_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "sub" -d 'Subscribe with -c clients and count messages, loss, duplicates and latency'

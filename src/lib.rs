@@ -24,6 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sub(args) => on(current_thread()?, commands::subscribe::run(args)),
         Command::Rr(args) => on(current_thread()?, commands::rr::run(args)),
         Command::Reply(args) => on(current_thread()?, commands::reply::run(args)),
+        Command::Bridge(args) => on(current_thread()?, commands::bridge::run(args)),
+        Command::Ls(args) => on(current_thread()?, commands::ls::run(args)),
         Command::Test(args) => on(current_thread()?, commands::test::run(args)),
         Command::Bench(args) => on(
             multi_thread(args.command.threads())?,

@@ -4,6 +4,7 @@ mod support;
 
 mod bench;
 mod bench_export;
+mod bridge;
 mod broker_test;
 mod codecs;
 mod conn;
@@ -14,6 +15,7 @@ mod harness_selftest;
 mod hostile;
 mod interop;
 mod kubernetes;
+mod ls;
 mod profile;
 mod pub_template;
 mod pubsub;

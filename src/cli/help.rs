@@ -112,6 +112,42 @@ pub const REPLY_CODES: Uses = &[
     (TIMEOUT, Some("-W passed before -C was reached")),
 ];
 
+pub const BRIDGE_CODES: Uses = &[
+    (
+        SUCCESS,
+        Some("stopped by Ctrl-C/SIGTERM (in-flight messages get 5 s)"),
+    ),
+    (
+        RUNTIME,
+        Some("a connection lost without --reconnect, or --tee not writable"),
+    ),
+    (
+        USAGE,
+        Some("usage error (bad filter or --map, --no-clean without -i, unknown profile)"),
+    ),
+    (CONNECT, None),
+    (REFUSED, None),
+    (REJECTED, Some("every subscription refused by --from")),
+    (INTERRUPTED, Some("Ctrl-C/SIGTERM while still connecting")),
+];
+
+pub const LS_CODES: Uses = &[
+    (
+        SUCCESS,
+        Some("--for passed, --retained found no more, or stopped by Ctrl-C/SIGTERM"),
+    ),
+    (
+        RUNTIME,
+        Some("connection lost without --reconnect (what was seen is printed first)"),
+    ),
+    (USAGE, None),
+    (CONNECT, None),
+    (REFUSED, None),
+    (REJECTED, Some("every subscription refused")),
+    (TIMEOUT, Some("--for passed while still connecting")),
+    (INTERRUPTED, Some("Ctrl-C/SIGTERM while still connecting")),
+];
+
 pub const TEST_CODES: Uses = &[
     (SUCCESS, Some("every required check passed")),
     (USAGE, Some("usage error (an unknown check name)")),
@@ -185,6 +221,8 @@ mod tests {
         (&["sub"], SUB_CODES),
         (&["rr"], RR_CODES),
         (&["reply"], REPLY_CODES),
+        (&["ls"], LS_CODES),
+        (&["bridge"], BRIDGE_CODES),
         (&["test"], TEST_CODES),
         (&["bench", "conn"], BENCH_CODES),
         (&["bench", "pub"], BENCH_CODES),

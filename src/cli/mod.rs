@@ -9,10 +9,12 @@ use crate::protocol::{QoS, Version};
 
 pub mod address;
 pub mod bench;
+pub mod bridge;
 pub mod codec;
 mod connect;
 pub mod generate;
 pub mod help;
+pub mod ls;
 pub mod parse;
 mod password;
 pub mod profile;
@@ -102,6 +104,16 @@ pub enum Command {
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(rr::REPLY_EXAMPLES, help::REPLY_CODES))]
     Reply(rr::ReplyArgs),
 
+    /// Carry messages from one broker to another: properties, retain and QoS kept, acknowledged
+    /// upstream only once the downstream broker has them
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(bridge::BRIDGE_EXAMPLES, help::BRIDGE_CODES))]
+    Bridge(bridge::BridgeArgs),
+
+    /// List the live topics: messages, bytes, rate, retained, last payload (or a tree, or a
+    /// table redrawn every second)
+    #[command(disable_help_flag = true, after_help = help::with_exit_codes(ls::LS_EXAMPLES, help::LS_CODES))]
+    Ls(ls::LsArgs),
+
     /// Check what a broker really does: QoS, retained, wildcards, sessions, wills, limits, MQTT 5
     #[command(disable_help_flag = true, after_help = help::with_exit_codes(test::TEST_EXAMPLES, help::TEST_CODES))]
     Test(test::TestArgs),
@@ -124,6 +136,8 @@ impl Command {
             Command::Sub(a) => Some(&mut a.connect),
             Command::Rr(a) => Some(&mut a.connect),
             Command::Reply(a) => Some(&mut a.connect),
+            Command::Ls(a) => Some(&mut a.connect),
+            Command::Bridge(a) => Some(&mut a.connect),
             Command::Test(a) => Some(&mut a.connect),
             Command::Bench(b) => b.command.connect_args_mut(),
             Command::Generate(_) => None,

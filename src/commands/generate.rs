@@ -327,7 +327,11 @@ pub const RECORDS: &[(&str, &str, &str)] = &[
     ("disconnected", "conn --hold", "reason (why the connection ended) or reason_code, reason_name, properties of a server DISCONNECT"),
     ("published", "pub", "seq, topic, qos, retain (when set), packet_id (null for QoS 0), reason_code, reason_name, properties"),
     ("replayed", "pub --replay, at the end", "messages, skipped (before --start-at), passes, late (handed over more than 1 ms after their time; null at --speed max), lateness_ms (p50, p99, max; null at --speed max)"),
-    ("message", "sub (also to --record FILE; read by pub --jsonl)", "topic, qos, retain, payload, encoding (when not UTF-8 text), properties (when any), optional dup, packet_id, payload_size"),
+    ("message", "sub (also to --record FILE; read by pub --jsonl)", "topic, qos, retain, payload, encoding (when not UTF-8 text: base64, hex, json, cbor, msgpack, protobuf, sparkplug), decode_error (a payload --payload could not decode, kept as base64), group_id, message_type, edge_node_id, device_id, host_id (Sparkplug topics), properties (when any), optional dup, packet_id, payload_size"),
+    ("bridged", "bridge, every second and at the end", "elapsed_s, received, forwarded (acknowledged by --to), refused, skipped (loop marker, or no topic after --map), in_flight, received_per_s, forwarded_per_s, from_lost, to_lost, end (last record)"),
+    ("topic", "ls, at the end", "topic, messages, bytes, rate, first, last, retained, qos (levels seen), payload_size, payload, encoding, truncated (when cut)"),
+    ("ls_summary", "ls, at the end", "seconds, topics, messages, bytes, rate, untracked_messages, untracked_bytes (beyond --max-topics)"),
+    ("ls_tick", "ls --watch, piped, every second", "topics, messages, rate (that second), untracked_messages, busiest ([topic, messages] of that second)"),
     ("tick", "bench, every second", "elapsed_s, connected, connect_failed, sent, acked, received, sent_per_s, acked_per_s, received_per_s, inflight, overruns, errors (by kind)"),
     ("summary", "bench, at the end (and bench merge)", "scenario, shards, complete, protocol_version, qos, payload_size, elapsed_s, measured_s, clients, publishers, subscribers, connected, connect_failed, connect_failures (by reason), sent, acked, unacked, received, expected, lost, duplicated, reordered, overruns, loss_exact, errors, throughput, latency_us (connect, publish_to_ack, end_to_end: count, min, mean, p50, p90, p99, p99_9, max), cpu, peak_rss_bytes, histograms"),
 ];

@@ -1,4 +1,5 @@
 //! What goes to stdout: JSON line records, payload encodings, the buffered writer.
+pub mod bridged;
 pub mod codec;
 pub mod color;
 pub mod diag;
@@ -14,6 +15,7 @@ pub mod records;
 pub mod requests;
 pub mod template;
 pub mod tests_records;
+pub mod topics;
 pub mod writer;
 
 pub use writer::{Output, ThreadedOutput};
