@@ -11,6 +11,7 @@
 #   bench/compare.sh bridge          # `mqtt bridge` vs `mqtt sub | mqtt pub --jsonl`
 #   bench/compare.sh ls              # `mqtt ls` on a 100,000 msg/s firehose
 #   TRIALS=5 bench/compare.sh bench  # more trials (the cores may be shared with other work)
+#   BROKER_EXTRA='max_inflight_messages 1000' bench/compare.sh bridge   # extra broker settings
 #
 # Each section is a function named section_<name>; add new comparisons as new sections.
 # Needs mosquitto and python3. Uses target/release/mqtt (built when missing) or $MQTT_BIN.
@@ -51,6 +52,8 @@ start_broker() {
     local port=$1 conf="$WORK/mosquitto-$1.conf"
     printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nset_tcp_nodelay true\nlog_dest none\n' \
         "$port" > "$conf"
+    # BROKER_EXTRA: more lines for every broker's configuration (e.g. 'max_inflight_messages 1000').
+    [ -n "${BROKER_EXTRA:-}" ] && printf '%b\n' "$BROKER_EXTRA" >> "$conf"
     chmod 644 "$conf"
     mosquitto -c "$conf" >/dev/null 2>&1 &
     local pid=$!
