@@ -69,6 +69,30 @@ pub fn report(u: &Update) {
 }
 
 /// `Not authorized (0x87): reason string`
+/// Warn of the filters a SUBACK refused (`from`: whose subscriptions, e.g. " by --from");
+/// exit 5 when it refused them all.
+pub fn check_suback(ack: &crate::protocol::SubAck, from: &str) -> Result<()> {
+    let refused: Vec<u8> = ack
+        .reason_codes
+        .iter()
+        .copied()
+        .filter(|&c| reason::is_error(c))
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    diag::warning(&format!(
+        "{} of {} subscriptions refused{from}: {}",
+        refused.len(),
+        ack.reason_codes.len(),
+        reason_text(PacketType::SubAck, refused[0], Some(&ack.properties))
+    ));
+    if refused.len() == ack.reason_codes.len() {
+        return Err(exit::rejected("every subscription was refused"));
+    }
+    Ok(())
+}
+
 pub fn reason_text(packet: PacketType, code: u8, props: Option<&Properties>) -> String {
     let mut s = format!("{} ({code:#04x})", reason::name(packet, code));
     if let Some(r) = props.and_then(|p| p.reason_string.as_ref()) {

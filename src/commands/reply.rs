@@ -110,23 +110,9 @@ pub async fn run(args: ReplyArgs) -> Result<ExitCode> {
             return Err(e);
         }
     };
-    let refused: Vec<u8> = ack
-        .reason_codes
-        .iter()
-        .copied()
-        .filter(|&c| reason::is_error(c))
-        .collect();
-    if !refused.is_empty() {
-        diag::warning(&format!(
-            "{} of {} subscriptions refused: {}",
-            refused.len(),
-            ack.reason_codes.len(),
-            connecting::reason_text(PacketType::SubAck, refused[0], Some(&ack.properties))
-        ));
-        if refused.len() == ack.reason_codes.len() {
-            session.disconnect(Duration::from_secs(1)).await;
-            return Err(exit::rejected("every subscription was refused"));
-        }
+    if let Err(e) = connecting::check_suback(&ack, "") {
+        session.disconnect(Duration::from_secs(1)).await;
+        return Err(e);
     }
 
     let mut out = ThreadedOutput::new();

@@ -133,23 +133,9 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode> {
             return Err(e);
         }
     };
-    let refused: Vec<u8> = ack
-        .reason_codes
-        .iter()
-        .copied()
-        .filter(|&c| reason::is_error(c))
-        .collect();
-    if !refused.is_empty() {
-        diag::warning(&format!(
-            "{} of {} subscriptions refused by --from: {}",
-            refused.len(),
-            ack.reason_codes.len(),
-            connecting::reason_text(PacketType::SubAck, refused[0], Some(&ack.properties))
-        ));
-        if refused.len() == ack.reason_codes.len() {
-            close(&mut up, &mut down).await;
-            return Err(exit::rejected("every subscription was refused"));
-        }
+    if let Err(e) = connecting::check_suback(&ack, " by --from") {
+        close(&mut up, &mut down).await;
+        return Err(e);
     }
 
     let started = Instant::now();

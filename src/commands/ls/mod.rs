@@ -13,7 +13,7 @@ use crate::exit;
 use crate::output::payload::{self, PayloadFormat};
 use crate::output::topics::{rate, LsSummary, LsTick, TopicRecord};
 use crate::output::{diag, record, records, ThreadedOutput};
-use crate::protocol::{reason, topic, PacketType, Properties, SubOptions, Subscribe, Version};
+use crate::protocol::{reason, topic, Properties, SubOptions, Subscribe, Version};
 use crate::session::{SessionSettings, Update};
 
 pub mod table;
@@ -102,23 +102,9 @@ pub async fn run(args: LsArgs) -> Result<ExitCode> {
     let terminal = std::io::stdout().is_terminal();
     let mut end = End::Done;
     if let Some(ack) = ack {
-        let refused: Vec<u8> = ack
-            .reason_codes
-            .iter()
-            .copied()
-            .filter(|&c| reason::is_error(c))
-            .collect();
-        if !refused.is_empty() {
-            diag::warning(&format!(
-                "{} of {} subscriptions refused: {}",
-                refused.len(),
-                ack.reason_codes.len(),
-                connecting::reason_text(PacketType::SubAck, refused[0], Some(&ack.properties))
-            ));
-            if refused.len() == ack.reason_codes.len() {
-                session.disconnect(Duration::from_secs(1)).await;
-                return Err(exit::rejected("every subscription was refused"));
-            }
+        if let Err(e) = connecting::check_suback(&ack, "") {
+            session.disconnect(Duration::from_secs(1)).await;
+            return Err(e);
         }
         if ack
             .reason_codes
